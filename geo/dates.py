@@ -1,0 +1,241 @@
+"""Partial ISO 8601 dates and the time window that selects events.
+
+A date may be given at any precision: ``2014`` (the whole year), ``2015-08``
+(the whole month), ``2020-11-08`` (the whole day), or a date-time. Each covers
+a half-open period ``[lo, hi)`` in milliseconds since 1970-01-01 UTC. ``..``
+is an open end (ISO 8601-2), covering all time on its side.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+from geo.errors import EventmapError
+
+PRECISIONS = ("year", "month", "day", "minute", "second")
+OPEN_TEXT = ".."
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_DAY_MS = 86_400_000.0
+
+_ISO = re.compile(
+    r"""^(?P<year>[+-]?\d{4})
+        (?:-(?P<month>\d{2})
+          (?:-(?P<day>\d{2})
+            (?:[T\ ](?P<hour>\d{2}):(?P<minute>\d{2})
+              (?::(?P<second>\d{2})(?:[.,](?P<frac>\d+))?)?
+              (?P<zone>Z|[+-]\d{2}(?::?\d{2})?)?
+            )?
+          )?
+        )?$""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date at a stated precision, covering the period ``[lo, hi)`` (epoch ms)."""
+
+    text: str
+    precision: str
+    lo: float
+    hi: float
+
+    @property
+    def is_open(self) -> bool:
+        return self.precision == "open"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+OPEN = PartialDate(OPEN_TEXT, "open", -math.inf, math.inf)
+
+
+def _ms(moment: datetime) -> float:
+    return (moment - _EPOCH) / timedelta(milliseconds=1)
+
+
+def _zone(text: str | None) -> timezone:
+    if not text or text == "Z":
+        return timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError("bad time zone offset")
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+@lru_cache(maxsize=65536)
+def parse_date(text: str) -> PartialDate:
+    """Parse an ISO 8601 date at year, month, day or date-time precision.
+
+    Date-times without a zone are taken as UTC. ``..`` gives the open end.
+
+    Raises
+    ------
+    EventmapError
+        If ``text`` is not such a date, or names a day that does not exist.
+    """
+    if not isinstance(text, str):
+        raise EventmapError(f"{text!r} is not a date (expected text like 2020-11-08)")
+    stripped = text.strip()
+    if stripped == OPEN_TEXT:
+        return OPEN
+    match = _ISO.match(stripped)
+    if not match:
+        raise EventmapError(f"{_short(text)!r} is not an ISO 8601 date (expected 2014, 2015-08 or 2020-11-08)")
+    parts = match.groupdict()
+    year = int(parts["year"])
+    if not 1 <= year <= 9998:
+        raise EventmapError(f"{_short(text)!r}: year {year} is outside 1-9998")
+    try:
+        if parts["month"] is None:
+            lo = datetime(year, 1, 1, tzinfo=timezone.utc)
+            return PartialDate(stripped, "year", _ms(lo), _ms(datetime(year + 1, 1, 1, tzinfo=timezone.utc)))
+        month = int(parts["month"])
+        if parts["day"] is None:
+            lo = datetime(year, month, 1, tzinfo=timezone.utc)
+            hi = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=timezone.utc)
+            return PartialDate(stripped, "month", _ms(lo), _ms(hi))
+        day = int(parts["day"])
+        if parts["hour"] is None:
+            lo = datetime(year, month, day, tzinfo=timezone.utc)
+            return PartialDate(stripped, "day", _ms(lo), _ms(lo) + _DAY_MS)
+        zone = _zone(parts["zone"])
+        second = int(parts["second"] or 0)
+        micro = int((parts["frac"] or "0")[:6].ljust(6, "0"))
+        moment = datetime(year, month, day, int(parts["hour"]), int(parts["minute"]), second, micro, tzinfo=zone)
+        precision = "minute" if parts["second"] is None else "second"
+        step = 60_000.0 if precision == "minute" else 1_000.0
+        return PartialDate(stripped, precision, _ms(moment), _ms(moment) + step)
+    except ValueError as exc:
+        raise EventmapError(f"{_short(text)!r} is not a real date ({exc})") from None
+
+
+def date_from_ms(ms: float, precision: str = "day") -> PartialDate:
+    """The partial date of the given precision containing the instant ``ms``."""
+    moment = _EPOCH + timedelta(milliseconds=ms)
+    if precision == "year":
+        return parse_date(f"{moment.year:04d}")
+    if precision == "month":
+        return parse_date(f"{moment.year:04d}-{moment.month:02d}")
+    if precision == "day":
+        return parse_date(moment.strftime("%Y-%m-%d"))
+    if precision == "minute":
+        return parse_date(moment.strftime("%Y-%m-%dT%H:%MZ"))
+    return parse_date(moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def _short(text: object, limit: int = 40) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _utc(ms: float) -> datetime:
+    return _EPOCH + timedelta(milliseconds=ms)
+
+
+def format_date(date: PartialDate | None) -> str:
+    """A date for people, at its own precision: ``2014``, ``Aug 2015``, ``13 Oct 2024``."""
+    if date is None:
+        return "undated"
+    if date.is_open:
+        return "open"
+    moment = _utc(date.lo)
+    if date.precision == "year":
+        return f"{moment.year}"
+    if date.precision == "month":
+        return f"{MONTHS[moment.month - 1]} {moment.year}"
+    day = f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    if date.precision == "day":
+        return day
+    clock = moment.strftime("%H:%M" if date.precision == "minute" else "%H:%M:%S")
+    return f"{day} {clock} UTC"
+
+
+def format_span(start: PartialDate | None, end: PartialDate | None) -> str:
+    """An event's dates for people: ``13 Oct 2024 – 27 Oct 2024``, ``from 2014``."""
+    if start is None and end is None:
+        return "undated"
+    if end is None or end == start:
+        return format_date(start)
+    if start is None or start.is_open:
+        return "until " + format_date(end) if not end.is_open else "undated"
+    if end.is_open:
+        return "from " + format_date(start)
+    return f"{format_date(start)} – {format_date(end)}"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeWindow:
+    """The period ``[lo, hi)`` of the map, in epoch milliseconds.
+
+    An event is shown when any part of it overlaps the window. The default
+    window is all time.
+    """
+
+    lo: float = -math.inf
+    hi: float = math.inf
+
+    @classmethod
+    def all_time(cls) -> TimeWindow:
+        return cls()
+
+    @classmethod
+    def year(cls, year: int) -> TimeWindow:
+        """Exactly the calendar year ``year``."""
+        date = parse_date(f"{int(year):04d}")
+        return cls(date.lo, date.hi)
+
+    @classmethod
+    def between(cls, first: str | None, last: str | None) -> TimeWindow:
+        """From the start of ``first`` to the end of ``last`` (both partial dates, inclusive)."""
+        lo = parse_date(first).lo if first else -math.inf
+        hi = parse_date(last).hi if last else math.inf
+        if lo >= hi:
+            raise EventmapError(f"the window ends ({last}) before it starts ({first})")
+        return cls(lo, hi)
+
+    @property
+    def is_all_time(self) -> bool:
+        return self.lo == -math.inf and self.hi == math.inf
+
+    def overlaps(self, lo: float, hi: float) -> bool:
+        """Whether a period ``[lo, hi)`` shares any time with the window."""
+        return lo < self.hi and hi > self.lo
+
+    def label(self) -> str:
+        """The window for people: ``All time``, ``2020``, ``Oct 2024``, ``1 Sep 2024 – 31 Oct 2024``."""
+        return window_label(self.lo, self.hi)
+
+
+def window_label(lo: float, hi: float) -> str:
+    """Label a period ``[lo, hi)`` at the coarsest precision that states it exactly."""
+    if lo == -math.inf and hi == math.inf:
+        return "All time"
+    if lo == -math.inf:
+        return "until " + format_date(date_from_ms(hi - 1))
+    if hi == math.inf:
+        return "from " + format_date(date_from_ms(lo))
+    first, last = _utc(lo), _utc(hi - 1)
+    if _is_midnight(lo) and _is_midnight(hi):
+        if first.month == 1 and first.day == 1 and last.month == 12 and last.day == 31:
+            return str(first.year) if first.year == last.year else f"{first.year} – {last.year}"
+        if first.day == 1 and _utc(hi).day == 1:
+            a, b = format_date(date_from_ms(lo, "month")), format_date(date_from_ms(hi - 1, "month"))
+            return a if a == b else f"{a} – {b}"
+        a, b = format_date(date_from_ms(lo)), format_date(date_from_ms(hi - 1))
+        return a if a == b else f"{a} – {b}"
+    a, b = format_date(date_from_ms(lo, "minute")), format_date(date_from_ms(hi - 1, "minute"))
+    return f"{a} – {b}"
+
+
+def _is_midnight(ms: float) -> bool:
+    return ms % _DAY_MS == 0

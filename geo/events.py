@@ -1,0 +1,334 @@
+"""Events, datasets, and the canonical GeoJSON form eventmap reads and saves.
+
+A dataset file is an RFC 7946 FeatureCollection of Point features whose
+properties are ``id``, ``title``, ``start``, ``end``, ``precision``, ``place``,
+``category``, ``summary``, ``source`` and ``url``. Any other property, feature
+member or collection member is kept as it was and written back on save.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geo.dates import PartialDate, format_span, parse_date
+from geo.errors import EventmapError
+
+KNOWN_PROPERTIES = ("id", "title", "start", "end", "precision", "place", "category", "summary", "source", "url")
+CATEGORIES = ("exercise", "defence", "diplomacy", "trade", "energy")
+MAX_TEXT = 100_000  # longer strings are cut (a dataset is not a place for novels)
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(slots=True)
+class Event:
+    """One dated event at one point.
+
+    ``start`` and ``end`` are partial dates; ``end`` is None for an event that
+    lasts exactly its start period; both None for an undated event, shown at
+    every time. Either may be the open date ``..``.
+    """
+
+    id: str
+    title: str
+    lon: float
+    lat: float
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    place: str = ""
+    category: str = ""
+    summary: str = ""
+    source: Any = None
+    url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    feature_extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def lo(self) -> float:
+        """Start of the event's period, epoch ms (``-inf`` if unbounded)."""
+        return self.start.lo if self.start is not None else -math.inf
+
+    @property
+    def hi(self) -> float:
+        """End (exclusive) of the event's period, epoch ms (``inf`` if unbounded)."""
+        if self.end is not None:
+            return self.end.hi
+        return self.start.hi if self.start is not None else math.inf
+
+    @property
+    def precision(self) -> str:
+        """The precision of the start date: year, month, day, minute, second (or '')."""
+        if self.start is not None and not self.start.is_open:
+            return self.start.precision
+        return ""
+
+    def when(self) -> str:
+        """The dates for people, each at its precision."""
+        return format_span(self.start, self.end)
+
+    def source_text(self) -> str:
+        """The source as one line of plain text."""
+        return format_source(self.source)
+
+
+def format_source(source: Any) -> str:
+    """Flatten a source (text, mapping or list of them) into one line of text."""
+    if source is None:
+        return ""
+    if isinstance(source, str):
+        return source
+    if isinstance(source, dict):
+        keys = ("publisher", "title", "published", "seed")
+        parts = [str(source[k]) for k in keys if source.get(k)]
+        parts += [str(v) for k, v in source.items() if k not in keys and k != "url" and v]
+        return ", ".join(parts)
+    if isinstance(source, list):
+        return "; ".join(filter(None, (format_source(s) for s in source)))
+    return str(source)
+
+
+def slugify(text: str, fallback: str = "event") -> str:
+    """A stable lowercase id made from text."""
+    slug = _SLUG.sub("-", text.lower()).strip("-")[:60].strip("-")
+    return slug or fallback
+
+
+@dataclass
+class Dataset:
+    """A list of events with where they came from and what was said on the way.
+
+    ``warnings`` lists problems met while reading that did not stop it
+    (skipped rows, guessed values), each naming its location.
+    """
+
+    events: list[Event]
+    name: str = "Untitled"
+    path: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    @cached_property
+    def columns(self) -> EventColumns:
+        """Numeric columns of the events, for fast time and category filtering."""
+        return EventColumns.from_events(self.events)
+
+    def invalidate(self) -> None:
+        """Forget derived columns after the events list changed."""
+        self.__dict__.pop("columns", None)
+
+    def categories(self) -> list[str]:
+        """Categories in use: the known ones in their fixed order, then others by name."""
+        used = {e.category for e in self.events}
+        return [c for c in CATEGORIES if c in used] + sorted(used - set(CATEGORIES))
+
+    def years(self) -> list[int]:
+        """Every calendar year that at least one (bounded) event touches."""
+        return self.columns.years()
+
+    def date_range(self) -> tuple[float, float] | None:
+        """The earliest start and latest end over bounded events, epoch ms."""
+        return self.columns.date_range()
+
+
+@dataclass
+class EventColumns:
+    """The events as arrays: ``lo``/``hi`` epoch ms, ``lat``/``lon``, ``cat`` codes."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    cat: np.ndarray
+    categories: list[str]
+
+    @classmethod
+    def from_events(cls, events: list[Event]) -> EventColumns:
+        categories: dict[str, int] = {}
+        codes = [categories.setdefault(e.category, len(categories)) for e in events]
+        return cls(
+            lo=np.fromiter((e.lo for e in events), float, len(events)),
+            hi=np.fromiter((e.hi for e in events), float, len(events)),
+            lat=np.fromiter((e.lat for e in events), float, len(events)),
+            lon=np.fromiter((e.lon for e in events), float, len(events)),
+            cat=np.asarray(codes, dtype=np.int32),
+            categories=list(categories),
+        )
+
+    def in_window(self, lo: float, hi: float) -> np.ndarray:
+        """Boolean mask of the events overlapping ``[lo, hi)``."""
+        return (self.lo < hi) & (self.hi > lo)
+
+    def date_range(self) -> tuple[float, float] | None:
+        finite_lo = self.lo[np.isfinite(self.lo)]
+        finite_hi = self.hi[np.isfinite(self.hi)]
+        if finite_lo.size == 0 and finite_hi.size == 0:
+            return None
+        both = np.concatenate([finite_lo, finite_hi])
+        lo = float(finite_lo.min()) if finite_lo.size else float(both.min())
+        hi = float(finite_hi.max()) if finite_hi.size else float(both.max())
+        return lo, hi
+
+    def years(self) -> list[int]:
+        span = self.date_range()
+        if span is None:
+            return []
+        from geo.dates import _utc  # noqa: PLC0415 - tiny helper, avoid a public name
+
+        first, last = _utc(span[0]).year, _utc(span[1] - 1).year
+        years = []
+        for year in range(first, last + 1):
+            start = parse_date(f"{year:04d}")
+            if bool(np.any((self.lo < start.hi) & (self.hi > start.lo) & np.isfinite(self.lo + self.hi))):
+                years.append(year)
+        return years
+
+
+# --- canonical GeoJSON -------------------------------------------------------
+
+
+def _text(value: Any, where: str, key: str, warnings: list[str]) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = str(value)
+    if len(value) > MAX_TEXT:
+        warnings.append(f"{where}: {key} is {len(value):,} characters long; cut to {MAX_TEXT:,}")
+        value = value[:MAX_TEXT]
+    return value
+
+
+def _coordinate(value: Any, low: float, high: float) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    if not math.isfinite(value) or not low <= value <= high:
+        return None
+    return value
+
+
+def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
+    """Make an event from one canonical GeoJSON Point feature.
+
+    Raises
+    ------
+    EventmapError
+        With a message naming ``where`` if the feature cannot be an event.
+    """
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise EventmapError(f"{where}: not a GeoJSON Feature")
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        kind = geometry.get("type") if isinstance(geometry, dict) else "no"
+        raise EventmapError(f"{where}: has {kind} geometry; only Point events are supported")
+    coords = geometry.get("coordinates")
+    if not isinstance(coords, (list, tuple)) or len(coords) < 2:
+        raise EventmapError(f"{where}: Point has no [longitude, latitude] coordinates")
+    lon, lat = _coordinate(coords[0], -180, 180), _coordinate(coords[1], -90, 90)
+    if lon is None or lat is None:
+        raise EventmapError(f"{where}: coordinates {_brief(coords[:2])} are not a longitude in -180..180 and a latitude in -90..90")
+    props = feature.get("properties") or {}
+    if not isinstance(props, dict):
+        raise EventmapError(f"{where}: properties is not an object")
+    start = end = None
+    if props.get("start") not in (None, ""):
+        start = _date(props["start"], where, "start")
+    if props.get("end") not in (None, ""):
+        end = _date(props["end"], where, "end")
+    if start is not None and end is not None and end.hi < start.lo:
+        raise EventmapError(f"{where}: ends ({end.text}) before it starts ({start.text})")
+    title = _text(props.get("title"), where, "title", warnings).strip()
+    ident = _text(props.get("id", feature.get("id")), where, "id", warnings).strip()
+    url = _text(props.get("url"), where, "url", warnings).strip()
+    feature_extra = {k: v for k, v in feature.items() if k not in ("type", "geometry", "properties", "id")}
+    if len(coords) > 2:
+        feature_extra["_elevation"] = coords[2]
+    precision = props.get("precision")
+    if precision not in (None, "") and start is not None and not start.is_open and precision != start.precision:
+        warnings.append(f"{where}: precision {precision!r} does not match start {start.text!r} ({start.precision}); using {start.precision}")
+    return Event(
+        id=ident,
+        title=title,
+        lon=lon,
+        lat=lat,
+        start=start,
+        end=end,
+        place=_text(props.get("place"), where, "place", warnings),
+        category=_text(props.get("category"), where, "category", warnings).strip().lower(),
+        summary=_text(props.get("summary"), where, "summary", warnings),
+        source=props.get("source"),
+        url=url,
+        extra={k: v for k, v in props.items() if k not in KNOWN_PROPERTIES},
+        feature_extra=feature_extra,
+    )
+
+
+def _brief(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _date(value: Any, where: str, key: str) -> PartialDate:
+    try:
+        return parse_date(value if isinstance(value, str) else str(value))
+    except EventmapError as exc:
+        raise EventmapError(f"{where}: {key} {exc}") from None
+
+
+def assign_ids(events: list[Event], warnings: list[str]) -> None:
+    """Give every event a unique id, keeping given ones and reporting duplicates."""
+    seen: set[str] = set()
+    for index, event in enumerate(events):
+        base = event.id or slugify(f"{event.start.text if event.start else ''} {event.title}")
+        ident, n = base, 2
+        while ident in seen:
+            ident, n = f"{base}-{n}", n + 1
+        if event.id and ident != event.id:
+            warnings.append(f"feature {index}: duplicate id {event.id!r}; renamed {ident!r}")
+        event.id = ident
+        seen.add(ident)
+
+
+def feature_from_event(event: Event) -> dict[str, Any]:
+    """The canonical GeoJSON feature of an event (inverse of :func:`event_from_feature`)."""
+    props: dict[str, Any] = {"id": event.id, "title": event.title}
+    if event.start is not None:
+        props["start"] = event.start.text
+        if not event.start.is_open:
+            props["precision"] = event.start.precision
+    if event.end is not None:
+        props["end"] = event.end.text
+    for key in ("place", "category", "summary"):
+        if getattr(event, key):
+            props[key] = getattr(event, key)
+    if event.source is not None:
+        props["source"] = event.source
+    if event.url:
+        props["url"] = event.url
+    props.update(event.extra)
+    extra = dict(event.feature_extra)
+    coords: list[float] = [event.lon, event.lat]
+    if "_elevation" in extra:
+        coords.append(extra.pop("_elevation"))
+    return {"type": "Feature", "id": event.id, "geometry": {"type": "Point", "coordinates": coords}, "properties": props, **extra}
+
+
+def dataset_to_geojson(dataset: Dataset) -> dict[str, Any]:
+    """The canonical FeatureCollection of a dataset."""
+    collection: dict[str, Any] = {"type": "FeatureCollection"}
+    collection.update({k: v for k, v in dataset.extra.items() if k not in ("type", "features")})
+    collection["features"] = [feature_from_event(e) for e in dataset.events]
+    return collection
+
+
+def with_events(dataset: Dataset, events: list[Event]) -> Dataset:
+    """A copy of ``dataset`` holding ``events`` (columns recomputed)."""
+    return replace(dataset, events=events, warnings=list(dataset.warnings))
