@@ -1,33 +1,58 @@
-"""Read event files of every supported format into a :class:`~geo.events.Dataset`."""
+"""Read event files of every supported format into a :class:`~geo.events.Dataset`.
+
+Every reader takes the file's bytes, its name (for messages) and an optional
+progress callback, and either returns a dataset, with a warning for each row
+or feature it skipped, or raises :class:`~geo.errors.EventmapError`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from geo.errors import EventmapError
 from geo.events import Dataset
+from geo.importers.common import Progress
 
-Progress = Callable[[float], bool]
-"""Called with the fraction done (0..1); returning False asks the reader to stop."""
+__all__ = ["SUFFIXES", "Progress", "file_filter", "load_dataset"]
 
-SUFFIXES = {".geojson": "geojson", ".json": "geojson"}
+SUFFIXES = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".kml": "kml",
+    ".kmz": "kmz",
+}
+MAX_BYTES = 1 << 30  # 1 GiB: larger is surely not an event list, and would not fit in memory as events
 
 
 def file_filter() -> str:
     """A file dialog filter naming every supported format."""
     patterns = " ".join(f"*{s}" for s in sorted(SUFFIXES))
-    return f"Event files ({patterns});;All files (*)"
+    return (
+        f"Event files ({patterns});;GeoJSON (*.geojson *.json);;CSV and text tables (*.csv *.tsv *.txt);;"
+        "KML and KMZ (*.kml *.kmz);;All files (*)"
+    )
 
 
 def load_dataset(path: str | Path, progress: Progress | None = None) -> Dataset:
     """Read an event file, choosing the reader by its extension.
 
+    Parameters
+    ----------
+    path
+        The file; its suffix (``.geojson``, ``.json``, ``.csv``, ``.tsv``,
+        ``.txt``, ``.kml``, ``.kmz``) chooses the reader.
+    progress
+        Called with the fraction read (0..1) about every 1% of the file;
+        returning False cancels the read.
+
     Raises
     ------
     EventmapError
-        If the file cannot be read or holds no usable event; the message names
-        the file and each problem its location.
+        If the file cannot be read, holds no usable event, or the read was
+        cancelled; the message names the file and each problem its location.
     """
     path = Path(path)
     kind = SUFFIXES.get(path.suffix.lower())
@@ -35,14 +60,23 @@ def load_dataset(path: str | Path, progress: Progress | None = None) -> Dataset:
         known = ", ".join(sorted(SUFFIXES))
         raise EventmapError(f"{path.name}: unknown file type {path.suffix or '(none)'!r}; eventmap reads {known}")
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise EventmapError(f"{path.name}: the file is larger than {MAX_BYTES >> 20} MB; eventmap cannot read it")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise EventmapError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise EventmapError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise EventmapError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    from geo.importers import geojson
+    from geo.importers import delimited, geojson, kml  # noqa: PLC0415 - imported on first load, not at start-up
 
-    readers = {"geojson": geojson.read_geojson}
+    readers = {
+        "geojson": geojson.read_geojson,
+        "csv": delimited.read_delimited,
+        "kml": kml.read_kml,
+        "kmz": kml.read_kmz,
+    }
     dataset = readers[kind](raw, path.name, progress=progress)
     dataset.path = path
     return dataset

@@ -1,0 +1,43 @@
+"""``eventmap import FILE -o OUT.geojson``: any supported file to the canonical dataset."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from geo.errors import EventmapError
+from geo.importers import load_dataset
+from geo.storage import save_dataset
+
+
+def run_import(src: str, out: str, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Convert ``src`` (GeoJSON, CSV/TSV, KML or KMZ) into canonical GeoJSON at ``out``.
+
+    Warnings go to ``stderr`` one per line, then a one-line summary to
+    ``stdout``: ``imported N events from X to Y (M warnings)``. The previous
+    ``out``, if any, is kept as ``out.bak``.
+
+    Returns
+    -------
+    int
+        0 on success; 1 when the file could not be imported, after printing
+        the error and each problem on its own line to ``stderr``.
+    """
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    try:
+        if Path(out).resolve() == Path(src).resolve():
+            raise EventmapError(f"{out}: is the input file; choose another output name")
+        dataset = load_dataset(src)
+        save_dataset(dataset, out)
+    except EventmapError as exc:
+        for line in exc.lines():
+            print(line, file=stderr)
+        return 1
+    for warning in dataset.warnings:
+        print(warning, file=stderr)
+    count = len(dataset.warnings)
+    plural = "event" if len(dataset) == 1 else "events"
+    print(f"imported {len(dataset)} {plural} from {src} to {out} ({count} warning{'' if count == 1 else 's'})", file=stdout)
+    return 0

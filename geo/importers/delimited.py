@@ -1,0 +1,305 @@
+"""CSV, TSV and other delimited text tables of events (generic, ACLED and UCDP GED layouts).
+
+The encoding (UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 or
+Latin-1), the delimiter (``,`` ``;`` tab ``|``) and the header row are found
+by looking at the file. A row that cannot be read is skipped with a warning
+naming its line; rows without coordinates are placed through the gazetteer
+when a place column names somewhere it knows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+from typing import Any
+
+from geo.errors import EventmapError
+from geo.events import Dataset, Event
+from geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish
+from geo.importers.layouts import LAT, LON, PLACE, Columns, Layout, choose_layout, column_key
+
+DELIMITERS = ",;\t|"
+SNIFF_CHARS = 16_384
+HEADER_SEARCH_ROWS = 20
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def read_delimited(raw: bytes, name: str, progress: Progress | None = None) -> Dataset:
+    """Read a delimited text table of events.
+
+    Raises
+    ------
+    EventmapError
+        If the file is empty, binary, has no header naming coordinate or place
+        columns, no row gives an event, or the read was cancelled.
+    """
+    warnings: list[str] = []
+    text = decode_text(raw, name, warnings)
+    if not text.strip():
+        raise EventmapError(f"{name}: the file is empty")
+    if "\x00" in text:
+        raise EventmapError(f"{name}: this is a binary file, not a text table (it contains NUL bytes)")
+    delimiter = sniff_delimiter(text)
+    rows = _read_rows(text, delimiter, name, warnings, Ticker(progress, text.count("\n") + 1, name, 0.0, 0.3))
+    header_at = find_header(rows)
+    if header_at is None:
+        raise EventmapError(
+            f"{name}: no header row naming the coordinate columns (latitude and longitude, lat and lon, or y and x)"
+            " or a place column (place, location, city) in the first lines",
+        )
+    line, header = rows[header_at]
+    if header_at:
+        warnings.append(f"lines 1-{line - 1}: skipped before the header row on line {line}")
+    columns = Columns(header)
+    layout = choose_layout(columns)
+    body = rows[header_at + 1 :]
+    if body and _is_hxl(body[0][1]):
+        body = body[1:]  # HXL hashtags (#date+start) under the header: a second header, not data
+    events = _read_events(body, columns, layout, name, warnings, Ticker(progress, len(body), name, 0.3, 1.0))
+    return finish(events, warnings, name)
+
+
+def decode_text(raw: bytes, name: str, warnings: list[str]) -> str:
+    """The text of a table file: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252 or Latin-1 with a warning."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise EventmapError(f"{name}: starts as UTF-16 text but byte {exc.start} is not UTF-16") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        where = exc.start
+    line = raw.count(b"\n", 0, where) + 1
+    try:
+        text = raw.decode("cp1252")
+        used = "Windows-1252 (Latin-1)"
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+        used = "Latin-1"
+    warnings.append(f"line {line}: the file is not UTF-8 (byte {where}); read as {used}: check accented letters")
+    return text
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a table: csv.Sniffer's guess if the first lines agree with it, else the best of ``, ; tab |``."""
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rindex("\n")]
+    scores = {d: _consistency(sample, d) for d in DELIMITERS}
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        guess = None
+    if guess in scores and scores[guess][1] > 1 and scores[guess] >= max(scores.values()):
+        return guess
+    best = max(DELIMITERS, key=lambda d: scores[d])  # ties go to the earlier, commoner delimiter
+    return best if scores[best][1] > 1 else ","
+
+
+def _consistency(sample: str, delimiter: str) -> tuple[float, int]:
+    """How well ``delimiter`` splits the sample: (share of lines with the header's field count, that count)."""
+    try:
+        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if any(c.strip() for c in r)]
+    except csv.Error:
+        return (0.0, 0)
+    rows = rows[:HEADER_SEARCH_ROWS]
+    if not rows:
+        return (0.0, 0)
+    width = len(rows[0])
+    if width < 2:
+        return (0.0, width)
+    return (sum(len(r) == width for r in rows) / len(rows), width)
+
+
+def _read_rows(text: str, delimiter: str, name: str, warnings: list[str], ticker: Ticker) -> list[tuple[int, list[str]]]:
+    """Every non-blank row with the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    last_line = 0
+    while True:
+        ticker.tick(last_line)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            warnings.append(f"row {last_line + 1}: {exc} (skipped)")
+            if reader.line_num == last_line:
+                break  # the reader cannot move past this point
+            last_line = reader.line_num
+            continue
+        if any(cell.strip() for cell in row):
+            rows.append((last_line + 1, row))
+        last_line = reader.line_num
+    return rows
+
+
+def find_header(rows: list[tuple[int, list[str]]]) -> int | None:
+    """The index of the first row (among the first few) naming coordinate or place columns."""
+    for index, (_, row) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        keys = {column_key(cell.lstrip("\ufeff")) for cell in row}
+        if (keys & set(LAT) and keys & set(LON)) or keys & set(PLACE) or {"where_coordinates", "location"} & keys:
+            return index
+    return None
+
+
+def _is_hxl(row: list[str]) -> bool:
+    cells = [c.strip() for c in row if c.strip()]
+    return bool(cells) and all(c.startswith("#") for c in cells)
+
+
+def _read_events(
+    body: list[tuple[int, list[str]]],
+    columns: Columns,
+    layout: Layout,
+    name: str,
+    warnings: list[str],
+    ticker: Ticker,
+) -> list[Event]:
+    consumed = layout.consumed()
+    geocoder = _Geocoder()
+    events: list[Event] = []
+    placed: list[int] = []
+    width = len(columns.names)
+    for index, (line, cells) in enumerate(body):
+        ticker.tick(index)
+        where = f"row {line}"
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            warnings.append(f"{where}: {len(cells)} fields but the header has {width}; a quote or delimiter is out of place (skipped)")
+            continue
+        row = dict(zip(columns.names, cells))
+        try:
+            event, geocoded = _event_from_row(row, layout, consumed, geocoder, where, warnings)
+        except EventmapError as exc:
+            warnings.append(f"{where}: {exc.message} (skipped)")
+            continue
+        if geocoded:
+            placed.append(line)
+        events.append(event)
+    ticker.report(1.0)
+    if placed:
+        shown = ", ".join(str(n) for n in placed[:20]) + (", …" if len(placed) > 20 else "")
+        warnings.append(
+            f"{len(placed)} row{'s' if len(placed) != 1 else ''} without coordinates placed from the gazetteer by place name"
+            f" (rows {shown}); check them"
+        )
+    if geocoder.unavailable:
+        warnings.append(f"rows without coordinates could not be placed: {geocoder.unavailable}")
+    return events
+
+
+def _event_from_row(
+    row: dict[str, str], layout: Layout, consumed: set[str], geocoder: _Geocoder, where: str, warnings: list[str]
+) -> tuple[Event, bool]:
+    fields = layout.fields(row)
+    end = check_span(fields.start, fields.end)
+    geocoded = False
+    if fields.lat and fields.lon:
+        lat = _coordinate(fields.lat, layout.lat, -90, 90, row)
+        lon = _coordinate(fields.lon, layout.lon, -180, 180, row)
+    else:
+        found = geocoder.locate(fields.locations, fields.country)
+        if found is None:
+            if not fields.locations:
+                raise EventmapError("no coordinates and no place name to look up")
+            if geocoder.unavailable:
+                raise EventmapError(f"no coordinates (place {fields.locations[0]!r} not looked up)")
+            raise EventmapError(f"no coordinates, and the gazetteer does not know {fields.locations[0]!r}")
+        lat, lon, used = found
+        geocoded = True
+    if fields.undated:
+        warnings.append(f"{where}: no date; the event is shown at every time")
+    extra: dict[str, Any] = {}
+    for column, value in row.items():
+        value = value.strip()
+        if column in consumed or not value:
+            continue
+        extra[extra_key(column, "csv")] = _integer(value) if column in layout.integers else clip(value, where, column, warnings)
+    if geocoded:
+        extra["located_by"] = f"gazetteer: {used}"
+    event = Event(
+        id=clip(fields.id, where, "id", warnings),
+        title=clip(fields.title, where, "title", warnings),
+        lon=lon,
+        lat=lat,
+        start=fields.start,
+        end=end,
+        place=clip(fields.place, where, "place", warnings),
+        category=clip(fields.category, where, "category", warnings),
+        summary=clip(fields.summary, where, "summary", warnings),
+        source=clip(fields.source, where, "source", warnings) or None,
+        url=clip(fields.url, where, "url", warnings),
+        extra=extra,
+    )
+    return event, geocoded
+
+
+def _coordinate(text: str, column: str | None, low: float, high: float, row: dict[str, str]) -> float:
+    cleaned = text.replace("\u2212", "-").replace(" ", "")
+    if _DECIMAL_COMMA.match(cleaned):
+        cleaned = cleaned.replace(",", ".")  # 34,82 in a semicolon-separated European table
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise EventmapError(f"{column} {_short(text)!r} is not a number") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise EventmapError(f"{column} {_short(text)!r} is outside {low:g}..{high:g}")
+    return value
+
+
+def _integer(value: str) -> int | str:
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Geocoder:
+    """Looks place names up in the bundled gazetteer, loaded on first need."""
+
+    def __init__(self) -> None:
+        self.gazetteer: Any = None
+        self.unavailable = ""
+
+    def locate(self, names: list[str], country: str) -> tuple[float, float, str] | None:
+        """(lat, lon, name used) of the first of ``names`` the gazetteer knows, or None."""
+        if not names or self.unavailable or not self._load():
+            return None
+        for name in names:
+            try:
+                place = self.gazetteer.lookup(name, country=country or None)
+            except EventmapError:
+                place = None
+            if place is None:
+                continue
+            lat, lon = getattr(place, "lat", None), getattr(place, "lon", None)
+            if _in_range(lat, -90, 90) and _in_range(lon, -180, 180):
+                return float(lat), float(lon), str(getattr(place, "name", name) or name)
+        return None
+
+    def _load(self) -> bool:
+        if self.gazetteer is not None:
+            return True
+        try:
+            from geo.gazetteer import load_gazetteer  # noqa: PLC0415 - only files without coordinates need it
+        except ImportError:
+            self.unavailable = "the gazetteer is not installed"
+            return False
+        try:
+            self.gazetteer = load_gazetteer()
+        except EventmapError as exc:
+            self.unavailable = f"the gazetteer cannot be loaded ({exc.message})"
+            return False
+        return True
+
+
+def _in_range(value: Any, low: float, high: float) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and low <= value <= high
