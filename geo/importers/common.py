@@ -146,7 +146,10 @@ def parse_when(value: Any, midnight_is_day: bool = False) -> PartialDate | None:
     except EventmapError:
         iso = _named_month_date(text)
         if iso is not None:
-            return parse_date(iso)
+            try:
+                return parse_date(iso)
+            except EventmapError:
+                raise EventmapError(f"{_short(text)!r} is not a real date") from None
         if re.match(r"^[+-]?\d{4}-", text):
             raise  # ISO-shaped but impossible (2020-02-30): parse_date says exactly what is wrong
         raise EventmapError(
@@ -193,7 +196,7 @@ def check_span(start: PartialDate | None, end: PartialDate | None) -> PartialDat
     EventmapError
         If the span ends before it starts.
     """
-    if start is not None and end is not None and end.hi < start.lo:
+    if start is not None and end is not None and end.hi <= start.lo:
         raise EventmapError(f"ends ({end.text}) before it starts ({start.text})")
     if end is not None and start is not None and end.text == start.text:
         return None

@@ -14,6 +14,7 @@ import csv
 import io
 import math
 import re
+from collections import Counter
 from typing import Any
 
 from geo.errors import EventmapError
@@ -101,18 +102,22 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _consistency(sample: str, delimiter: str) -> tuple[float, int]:
-    """How well ``delimiter`` splits the sample: (share of lines with the header's field count, that count)."""
+    """How well ``delimiter`` splits the sample: (share of lines with the commonest field count, that count).
+
+    The commonest count, not the first line's: exports often start with a
+    comment or title line before the header.
+    """
     try:
         rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if any(c.strip() for c in r)]
     except csv.Error:
         return (0.0, 0)
-    rows = rows[:HEADER_SEARCH_ROWS]
-    if not rows:
+    widths = Counter(len(r) for r in rows[: HEADER_SEARCH_ROWS * 2])
+    if not widths:
         return (0.0, 0)
-    width = len(rows[0])
+    width, count = max(widths.items(), key=lambda item: (item[1], item[0]))
     if width < 2:
         return (0.0, width)
-    return (sum(len(r) == width for r in rows) / len(rows), width)
+    return (count / sum(widths.values()), width)
 
 
 def _read_rows(text: str, delimiter: str, name: str, warnings: list[str], ticker: Ticker) -> list[tuple[int, list[str]]]:
@@ -185,7 +190,7 @@ def _read_events(
         shown = ", ".join(str(n) for n in placed[:20]) + (", …" if len(placed) > 20 else "")
         warnings.append(
             f"{len(placed)} row{'s' if len(placed) != 1 else ''} without coordinates placed from the gazetteer by place name"
-            f" (rows {shown}); check them"
+            f" (row{'s' if len(placed) != 1 else ''} {shown}); check them"
         )
     if geocoder.unavailable:
         warnings.append(f"rows without coordinates could not be placed: {geocoder.unavailable}")
@@ -202,14 +207,20 @@ def _event_from_row(
         lat = _coordinate(fields.lat, layout.lat, -90, 90, row)
         lon = _coordinate(fields.lon, layout.lon, -180, 180, row)
     else:
-        found = geocoder.locate(fields.locations, fields.country)
+        found = geocoder.locate([name for name, _ in fields.locations], fields.country)
         if found is None:
             if not fields.locations:
                 raise EventmapError("no coordinates and no place name to look up")
             if geocoder.unavailable:
-                raise EventmapError(f"no coordinates (place {fields.locations[0]!r} not looked up)")
-            raise EventmapError(f"no coordinates, and the gazetteer does not know {fields.locations[0]!r}")
-        lat, lon, used = found
+                raise EventmapError(f"no coordinates (place {fields.locations[0][0]!r} not looked up)")
+            raise EventmapError(f"no coordinates, and the gazetteer does not know {fields.locations[0][0]!r}")
+        lat, lon, used, index = found
+        column = fields.locations[index][1]
+        if column != fields.locations[0][1]:
+            warnings.append(
+                f"{where}: the gazetteer does not know {fields.locations[0][0]!r}; placed at {used!r}"
+                f" from the {column} column instead (a coarser place)"
+            )
         geocoded = True
     if fields.undated:
         warnings.append(f"{where}: no date; the event is shown at every time")
@@ -269,11 +280,11 @@ class _Geocoder:
         self.gazetteer: Any = None
         self.unavailable = ""
 
-    def locate(self, names: list[str], country: str) -> tuple[float, float, str] | None:
-        """(lat, lon, name used) of the first of ``names`` the gazetteer knows, or None."""
+    def locate(self, names: list[str], country: str) -> tuple[float, float, str, int] | None:
+        """(lat, lon, place name, index in ``names``) of the first of ``names`` the gazetteer knows, or None."""
         if not names or self.unavailable or not self._load():
             return None
-        for name in names:
+        for index, name in enumerate(names):
             try:
                 place = self.gazetteer.lookup(name, country=country or None)
             except EventmapError:
@@ -282,7 +293,7 @@ class _Geocoder:
                 continue
             lat, lon = getattr(place, "lat", None), getattr(place, "lon", None)
             if _in_range(lat, -90, 90) and _in_range(lon, -180, 180):
-                return float(lat), float(lon), str(getattr(place, "name", name) or name)
+                return float(lat), float(lon), str(getattr(place, "name", name) or name), index
         return None
 
     def _load(self) -> bool:

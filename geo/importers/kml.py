@@ -214,6 +214,7 @@ def _event(placemark: ET.Element, folders: list[str], where: str, warnings: list
     address = " ".join(_child_text(placemark, "address").split())
     for key, value in _extended_data(placemark):
         extra[extra_key(key, "kml")] = clip(value, where, key, warnings)
+    elevation = _elevation(placemark)
     return Event(
         id=clip((placemark.get("id") or "").strip(), where, "id", warnings),
         title=clip(title, where, "name", warnings),
@@ -225,6 +226,7 @@ def _event(placemark: ET.Element, folders: list[str], where: str, warnings: list
         summary=clip(summary, where, "description", warnings),
         url=links[0] if links and len(links[0]) <= 2000 else "",
         extra=extra,
+        feature_extra={"_elevation": elevation} if elevation is not None else {},
     )
 
 
@@ -248,6 +250,20 @@ def _when(text: str, what: str) -> PartialDate | None:
         return parse_when(text)
     except EventmapError as exc:
         raise EventmapError(f"{what} {exc.message}") from None
+
+
+def _elevation(placemark: ET.Element) -> float | None:
+    """The altitude of the Placemark's Point, if it has a finite one."""
+    point = _child(placemark, "Point")
+    parts = _COORD_SEP.sub(",", _child_text(point, "coordinates")).split()[:1]
+    fields = parts[0].split(",") if parts else []
+    if len(fields) < 3:
+        return None
+    try:
+        value = float(fields[2])
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _location(placemark: ET.Element, reduced: Counter[str]) -> tuple[float, float]:

@@ -87,7 +87,7 @@ class RowFields:
     lat: str = ""
     lon: str = ""
     country: str = ""
-    locations: list[str] = field(default_factory=list)
+    locations: list[tuple[str, str]] = field(default_factory=list)  # (place name, its column), best first
     undated: bool = False
 
 
@@ -151,9 +151,9 @@ class Layout:
         """The title: the title column, else the place, else the summary's first sentence."""
         return cell(self.title) or fields.place or first_sentence(fields.summary)
 
-    def locations_of(self, cell: _Cell) -> list[str]:
-        """Place names to geocode from, best first."""
-        return [v for v in (cell(c) for c in self.location_columns) if v]
+    def locations_of(self, cell: _Cell) -> list[tuple[str, str]]:
+        """(place name, column) pairs to geocode from, best first."""
+        return [(cell(c), c) for c in self.location_columns if cell(c)]
 
     def _date(self, cell: _Cell, column: str | None) -> PartialDate | None:
         if not column:
@@ -240,13 +240,13 @@ class UcdpLayout(Layout):
             return f"{who} at {fields.place}"
         return who or fields.place
 
-    def locations_of(self, cell: _Cell) -> list[str]:
-        names = super().locations_of(cell)
-        # "Kel village", "Neelam district": the gazetteer knows "Kel" and "Neelam"
-        plain = [_PLACE_SUFFIX.sub("", n) for n in names]
-        out: list[str] = []
-        for name, bare in zip(names, plain):
-            out += [n for n in (name, bare) if n and n not in out]
+    def locations_of(self, cell: _Cell) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for name, column in super().locations_of(cell):
+            # "Kel village", "Neelam district": a gazetteer may know only "Kel" and "Neelam"
+            for candidate in (name, _PLACE_SUFFIX.sub("", name)):
+                if candidate and (candidate, column) not in out:
+                    out.append((candidate, column))
         return out
 
     def _summary(self, cell: _Cell) -> str:
