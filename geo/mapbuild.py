@@ -418,8 +418,9 @@ def build_map(
         **options.extra,
     }
     if app:
-        config["events"] = {"url": "eventmap://app/events.bin"}
-        config["basemap"] = {"url": f"eventmap://app/basemap/{options.basemap}.json"}
+        # Relative to the page's own eventmap://<view>/ address.
+        config["events"] = {"url": "events.bin"}
+        config["basemap"] = {"url": f"basemap/{options.basemap}.json"}
     else:
         config["events"] = {"data": event_payload(events, categories)}
         config["basemap"] = {"data": json.loads(basemap_json(options.basemap))}

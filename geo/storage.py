@@ -35,6 +35,10 @@ def write_atomic(path: str | Path, text: str, backup: bool = True) -> None:
     except OSError as exc:
         raise EventmapError(f"{path}: cannot write here ({exc.strerror or exc})") from None
     try:
+        # mkstemp makes the file private; give it the mode a new file would have
+        # (or the mode of the file it replaces).
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()
@@ -49,6 +53,12 @@ def write_atomic(path: str | Path, text: str, backup: bool = True) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise EventmapError(f"{path}: could not save ({exc.strerror or exc}); the previous file is unchanged") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -568,7 +568,10 @@
 
   function onClick(e) {
     var h = hit(e.containerPoint);
-    if (!h) return;
+    if (!h) {
+      EM.notify("mapClicked", { lat: e.latlng.lat, lon: L.Util.wrapNum(e.latlng.lng, [-180, 180], true) });
+      return;
+    }
     if (h.cell) {
       map.setView(map.containerPointToLatLng([h.cell.x, h.cell.y]), Math.min(map.getZoom() + 2, map.getMaxZoom()));
       return;
@@ -781,6 +784,7 @@
     cumulative = !!cfg.cumulative;
     var hidden = new Set(cfg.hidden || []);
     catOn = cfg.categories.map(function (_, i) { return !hidden.has(i); });
+    if (cfg.zoomSnap !== undefined) map.options.zoomSnap = cfg.zoomSnap;
     map.getContainer().style.background = cfg.sea;
     map.attributionControl.setPrefix("Leaflet");
     map.attributionControl.addAttribution("Basemap: Natural Earth");
@@ -809,6 +813,7 @@
         addBasemap(loaded[0]);
         if (cfg.tiles) addTiles(cfg.tiles);
         d = prepare(cfg.mode === "app" ? fromBinary(loaded[1]) : fromJson(loaded[1]));
+        if (cfg.search) EM.handlers.setSearch({ indices: cfg.search });
         addLegend();
         filter();
         EM.state.ready = true;

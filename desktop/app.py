@@ -1,0 +1,65 @@
+"""Start-up: the environment Chromium needs, the eventmap: scheme, the QApplication."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+log = logging.getLogger("eventmap")
+
+SCHEME = b"eventmap"
+
+
+def prepare_environment(headless: bool = False) -> None:
+    """Set what Qt WebEngine needs before any QApplication exists.
+
+    As root, Chromium refuses to start its sandbox; only then is
+    ``--no-sandbox`` added, and the log says so. ``headless`` (exports,
+    benchmarks) renders offscreen unless QT_QPA_PLATFORM says otherwise.
+    """
+    if headless and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if sys.platform != "win32" and hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags and not os.environ.get("QTWEBENGINE_DISABLE_SANDBOX"):
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+            log.info("running as root: started Chromium with --no-sandbox")
+    # Quiet Chromium's own chatter about GPUs and D-Bus that a user cannot act on.
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false;qt.qpa.*=false")
+
+
+def register_scheme() -> None:
+    """Register the eventmap: URL scheme (must happen before the QApplication)."""
+    from PySide6.QtWebEngineCore import QWebEngineUrlScheme
+
+    if QWebEngineUrlScheme.schemeByName(SCHEME).name() == SCHEME:
+        return
+    scheme = QWebEngineUrlScheme(SCHEME)
+    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
+    scheme.setFlags(
+        QWebEngineUrlScheme.Flag.SecureScheme
+        | QWebEngineUrlScheme.Flag.LocalScheme
+        | QWebEngineUrlScheme.Flag.LocalAccessAllowed
+        | QWebEngineUrlScheme.Flag.FetchApiAllowed
+    )
+    QWebEngineUrlScheme.registerScheme(scheme)
+
+
+def application(argv: list[str] | None = None, headless: bool = False):
+    """The QApplication, created once with everything WebEngine needs."""
+    prepare_environment(headless)
+    register_scheme()
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+        app.setApplicationName("eventmap")
+        app.setOrganizationName("eventmap")
+        from geo import __version__
+
+        app.setApplicationVersion(__version__)
+    return app

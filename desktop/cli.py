@@ -1,0 +1,200 @@
+"""The ``eventmap`` command: the desktop app, and commands that need no window.
+
+    eventmap [FILE] [--year Y | --from DATE --to DATE] [--screenshot OUT.png]
+    eventmap validate FILE
+    eventmap geocode NAME [--country CC] [--online]
+    eventmap export -o OUT [--dataset FILE] [--year Y | --from D --to D] [--size WxH] [--scale N] [--basemap NAME]
+    eventmap import FILE -o OUT.geojson
+    eventmap bench [--sizes 1000,10000] [--json OUT]
+
+Exit codes: 0 done, 1 bad data (one line per problem), 2 bad usage.
+Qt is imported only by the commands that draw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from geo.dates import TimeWindow
+from geo.errors import EventmapError
+
+COMMANDS = ("validate", "geocode", "export", "import", "bench")
+BASEMAP_CHOICES = ("natural-earth", "natural-earth-110m")
+
+
+class UsageError(Exception):
+    """Bad command-line usage (exit code 2)."""
+
+
+def _add_window_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("time window (default: all time)")
+    group.add_argument("--year", type=int, help="only events touching this calendar year")
+    group.add_argument("--from", dest="date_from", metavar="DATE", help="window start: 2024, 2024-09 or 2024-09-01")
+    group.add_argument("--to", dest="date_to", metavar="DATE", help="window end, inclusive (same forms)")
+    group.add_argument("--cumulative", action="store_true", help="everything up to the window's end")
+
+
+def window_from_args(args: argparse.Namespace) -> TimeWindow:
+    """The time window the arguments ask for."""
+    if args.year is not None and (args.date_from or args.date_to):
+        raise UsageError("use either --year or --from/--to, not both")
+    try:
+        if args.year is not None:
+            return TimeWindow.year(args.year)
+        if args.date_from or args.date_to:
+            return TimeWindow.between(args.date_from, args.date_to)
+    except EventmapError as exc:
+        raise UsageError(str(exc)) from None
+    return TimeWindow.all_time()
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1200x800") from None
+    return width, height
+
+
+def _parser_app() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eventmap",
+        description="A desktop map of dated events. Opens the bundled dataset, or FILE.",
+        epilog="Other commands: " + ", ".join(COMMANDS) + " (eventmap COMMAND --help).",
+    )
+    parser.add_argument("file", nargs="?", help="event file to open (.geojson, .csv, .kml, .kmz)")
+    _add_window_arguments(parser)
+    parser.add_argument("--screenshot", metavar="OUT.png", help="save a picture of the window once the map has painted, then exit")
+    parser.add_argument("--size", type=_size, default=None, help="window size for --screenshot, e.g. 1400x900")
+    parser.add_argument("--basemap", choices=BASEMAP_CHOICES, default=None)
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    return parser
+
+
+def _parser_commands() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eventmap")
+    sub = parser.add_subparsers(dest="command", required=True)
+    validate = sub.add_parser("validate", help="check an event file and summarise it")
+    validate.add_argument("file")
+    geocode = sub.add_parser("geocode", help="look a place name up (offline gazetteer unless --online)")
+    geocode.add_argument("name")
+    geocode.add_argument("--country", help="ISO country code to prefer, e.g. RU or US")
+    geocode.add_argument("--online", action="store_true", help="also ask OpenStreetMap Nominatim (network)")
+    export = sub.add_parser("export", help="write the map as .png, .pdf, .html or the events as .geojson")
+    export.add_argument("-o", "--output", required=True, metavar="OUT")
+    export.add_argument("--dataset", metavar="FILE", help="event file (default: the bundled dataset)")
+    _add_window_arguments(export)
+    export.add_argument("--size", type=_size, default=(1200, 800), help="image size in pixels, e.g. 1600x1000 (default 1200x800)")
+    export.add_argument("--scale", type=float, default=1.0, help="pixel density: 2 for a sharp 2x image")
+    export.add_argument("--basemap", choices=BASEMAP_CHOICES, default="natural-earth")
+    export.add_argument("--title", help="title shown on the map (default: the dataset's name)")
+    export.add_argument("--category", action="append", metavar="NAME", help="show only this category (repeatable)")
+    export.add_argument("--search", default="", help="show only events matching these words")
+    imp = sub.add_parser("import", help="convert any supported file into a canonical eventmap GeoJSON")
+    imp.add_argument("file")
+    imp.add_argument("-o", "--output", required=True, metavar="OUT.geojson")
+    bench = sub.add_parser("bench", help="measure slider latency, open time and memory against the folium way")
+    bench.add_argument("--sizes", default="1000,10000,100000,1000000")
+    bench.add_argument("--json", metavar="OUT")
+    bench.add_argument("--moves", type=int, default=30)
+    return parser
+
+
+def load(path: str | None):
+    """Load an event file (the bundled dataset when None)."""
+    from geo.importers import load_dataset
+    from geo.paths import default_dataset
+
+    return load_dataset(path or default_dataset())
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from geo.validate import validate_dataset
+
+    report = validate_dataset(load(args.file))
+    for line in report.lines():
+        print(line)
+    return 1 if report.problems else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.export import ExportRequest, export
+
+    window = window_from_args(args)
+    dataset = load(args.dataset)
+    hidden: frozenset[str] = frozenset()
+    if args.category:
+        unknown = sorted(set(args.category) - set(dataset.categories()))
+        if unknown:
+            raise UsageError(f"unknown category {', '.join(unknown)}; the dataset has {', '.join(dataset.categories())}")
+        hidden = frozenset(set(dataset.categories()) - set(args.category))
+    request = ExportRequest(
+        out=Path(args.output), dataset=dataset, window=window, size=args.size, scale=args.scale,
+        basemap=args.basemap, title=args.title, hidden_categories=hidden, search=args.search, cumulative=args.cumulative,
+    )
+    path = export(request)
+    shown = len(request.shown())
+    print(f"wrote {path} ({request.label()}: {shown} of {len(dataset)} events)")
+    return 0
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    from geo.gazetteer import run_geocode
+
+    return run_geocode(args.name, online=args.online, country=args.country)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from geo.convert import run_import
+
+    return run_import(args.file, args.output)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from desktop.bench import run_bench
+
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        raise UsageError(f"--sizes {args.sizes!r}: expected numbers like 1000,10000") from None
+    return run_bench(sizes, json_out=args.json, moves=args.moves)
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    if args.version:
+        from geo import __version__
+
+        print(f"eventmap {__version__}")
+        return 0
+    window = window_from_args(args)
+    from desktop.main_window import run_app
+
+    return run_app(args.file, window=window, cumulative=args.cumulative, screenshot=args.screenshot, size=args.size, basemap=args.basemap)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``eventmap`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="eventmap: %(message)s")
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = _parser_commands().parse_args(argv)
+            handler = {"validate": cmd_validate, "geocode": cmd_geocode, "export": cmd_export, "import": cmd_import, "bench": cmd_bench}
+            return handler[args.command](args)
+        return cmd_app(_parser_app().parse_args(argv))
+    except UsageError as exc:
+        print(f"eventmap: error: {exc}", file=sys.stderr)
+        return 2
+    except EventmapError as exc:
+        for line in exc.lines():
+            print(f"eventmap: {line}" if line is exc.message else f"  {line}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
