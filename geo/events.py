@@ -243,7 +243,7 @@ def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
         start = _date(props["start"], where, "start")
     if props.get("end") not in (None, ""):
         end = _date(props["end"], where, "end")
-    if start is not None and end is not None and end.hi < start.lo:
+    if start is not None and end is not None and end.hi <= start.lo:
         raise EventmapError(f"{where}: ends ({end.text}) before it starts ({start.text})")
     title = _text(props.get("title"), where, "title", warnings).strip()
     ident = _text(props.get("id", feature.get("id")), where, "id", warnings).strip()
