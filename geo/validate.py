@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.dates import format_date, date_from_ms
+from geo.dates import format_date
 from geo.events import Dataset
 
 
@@ -45,13 +45,23 @@ def check_events(dataset: Dataset) -> list[str]:
     return problems
 
 
+def date_range_text(dataset: Dataset) -> str:
+    """First start to last end, each at its own precision: ``2014 – Oct 2024``."""
+    bounded = [e for e in dataset.events if e.start is not None and not e.start.is_open]
+    if not bounded:
+        return "undated"
+    first = min(bounded, key=lambda e: e.lo)
+    last = max((e for e in dataset.events if e.hi != float("inf")), key=lambda e: e.hi, default=None)
+    if last is None:
+        return f"from {format_date(first.start)}"
+    last_date = last.end if last.end is not None else last.start
+    a, b = format_date(first.start), format_date(last_date)
+    return a if a == b else f"{a} – {b}"
+
+
 def validate_dataset(dataset: Dataset) -> Report:
     """Summarise a loaded dataset and list every problem found while reading or checking it."""
-    span = dataset.date_range()
-    if span is None:
-        when = "undated"
-    else:
-        when = f"{format_date(date_from_ms(span[0]))} – {format_date(date_from_ms(span[1] - 1))}"
+    when = date_range_text(dataset)
     places = sorted({e.place for e in dataset.events if e.place})
     problems = list(dataset.warnings) + check_events(dataset)
     return Report(len(dataset), when, places, dataset.categories(), problems)

@@ -33,7 +33,7 @@
   var drawn = null; // what the last frame drew, for hit testing
   var countryLabels = [];
   var detailsCache = new Map(), detailsWaiting = new Map();
-  var titleBox, windowBox, countBox, tooltip;
+  var titleBox, windowBox, countBox, tooltip, revealed = false;
 
   /* ---- messages to and from the host ------------------------------------ */
 
@@ -290,6 +290,12 @@
     drawCountryLabels(scale, ox, oy, size, boxes);
     drawSites(sites);
     EM.state.zoom = map.getZoom();
+    if (!revealed && d) {
+      // The map stays hidden until its first complete frame, so no picture
+      // of the page ever shows the basemap without its events.
+      revealed = true;
+      map.getContainer().style.visibility = "";
+    }
   }
 
   function drawPoints(xs, ys, ps, n, boxes) {
@@ -785,6 +791,7 @@
     var hidden = new Set(cfg.hidden || []);
     catOn = cfg.categories.map(function (_, i) { return !hidden.has(i); });
     if (cfg.zoomSnap !== undefined) map.options.zoomSnap = cfg.zoomSnap;
+    map.getContainer().style.visibility = "hidden";
     map.getContainer().style.background = cfg.sea;
     map.attributionControl.setPrefix("Leaflet");
     map.attributionControl.addAttribution("Basemap: Natural Earth");

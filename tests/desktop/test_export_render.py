@@ -1,0 +1,46 @@
+"""PNG and PDF exports rendered offscreen by the app's own map page."""
+
+import pytest
+from PySide6.QtGui import QImage
+
+from desktop.export import ExportRequest, export
+from desktop.map_view import image_is_blank
+from geo.dates import TimeWindow
+from geo.importers import load_dataset
+from geo.paths import default_dataset
+
+pytestmark = pytest.mark.webengine
+
+
+def colours(image: QImage, step: int = 7, right: int | None = None) -> set[int]:
+    right = image.width() if right is None else right
+    return {image.pixel(x, y) for x in range(0, right, step) for y in range(0, image.height(), step)}
+
+
+def test_png_export_is_painted_and_shows_the_markers(qapp, tmp_path):
+    out = tmp_path / "y.png"
+    export(ExportRequest(out=out, dataset=load_dataset(default_dataset()), window=TimeWindow.year(2020), size=(900, 600)))
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (900, 600)
+    assert not image_is_blank(image)
+    found = colours(image, 3)
+    # The 2020 events: exercise (red), diplomacy (green), trade (orange) markers.
+    for rgb in (0xD62728, 0x2B9A3E, 0xEF8A17):
+        assert any((c & 0xFFFFFF) == rgb for c in found), hex(rgb)
+    # No defence event (blue) touches 2020 (the legend, bottom right, lists it anyway).
+    assert not any((c & 0xFFFFFF) == 0x1F5FA8 for c in colours(image, 2, right=image.width() - 160))
+
+
+def test_png_export_at_2x_doubles_the_pixels(qapp, tmp_path):
+    out = tmp_path / "y2.png"
+    export(ExportRequest(out=out, dataset=load_dataset(default_dataset()), size=(400, 300), scale=2))
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (800, 600)
+    assert not image_is_blank(image)
+
+
+def test_pdf_export_writes_a_pdf(qapp, tmp_path):
+    out = tmp_path / "map.pdf"
+    export(ExportRequest(out=out, dataset=load_dataset(default_dataset()), size=(600, 400)))
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 10_000

@@ -1,0 +1,90 @@
+"""The command line without a window: validate, export to HTML/GeoJSON, exit codes."""
+
+import json
+
+import pytest
+
+from desktop.cli import main
+from geo.paths import default_dataset
+
+
+def test_validate_the_bundled_dataset(capsys):
+    assert main(["validate", str(default_dataset())]) == 0
+    out = capsys.readouterr().out
+    assert "events: 13" in out
+    assert "dates: 2014 – Oct 2024" in out
+    assert "Tarbela" in out and "Moscow" in out
+    assert "no problems found" in out
+
+
+def test_validate_reports_each_problem_with_its_feature(tmp_path, capsys):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [70, 30]}, "properties": {"title": "fine", "start": "2020"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [70, 95]}, "properties": {"title": "north of the pole"}},
+    ]}))
+    assert main(["validate", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "events: 1" in out
+    assert "feature 1" in out and "latitude" in out
+
+
+def test_unreadable_file_is_one_clear_line_and_exit_1(tmp_path, capsys):
+    broken = tmp_path / "broken.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": [')
+    assert main(["validate", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "broken.geojson" in err and "line 1" in err
+    assert "Traceback" not in err
+
+
+def test_missing_file(capsys):
+    assert main(["validate", "/nonexistent/x.geojson"]) == 1
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_export_geojson_of_a_year(tmp_path, capsys):
+    out = tmp_path / "y.geojson"
+    assert main(["export", "--year", "2020", "-o", str(out)]) == 0
+    features = json.loads(out.read_text())["features"]
+    assert {f["properties"]["start"][:4] for f in features} == {"2020"}
+    assert len(features) == 4
+    assert "2020: 4 of 13 events" in capsys.readouterr().out
+
+
+def test_export_standalone_html(tmp_path):
+    out = tmp_path / "all.html"
+    assert main(["export", "-o", str(out)]) == 0
+    html = out.read_text()
+    assert "Druzhba VII" in html and "eventmap.start" in html
+    assert "<script src" not in html and "<link" not in html
+
+
+def test_export_window_and_category(tmp_path):
+    out = tmp_path / "w.geojson"
+    assert main(["export", "--from", "2024-09-01", "--to", "2024-10-31", "--category", "exercise", "-o", str(out)]) == 0
+    ids = [f["id"] for f in json.loads(out.read_text())["features"]]
+    assert ids == ["druzhba-7-exercise-2024-10-13"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "-o", "x.png", "--year", "2020", "--from", "2020"],
+        ["export", "-o", "x.png", "--from", "2024-13"],
+        ["export", "-o", "x.png", "--category", "nonsense"],
+        ["export"],
+        ["validate"],
+    ],
+)
+def test_bad_usage_exits_2(argv, capsys):
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's own usage errors
+        code = exc.code
+    assert code == 2
+
+
+def test_unknown_export_format_is_exit_1(tmp_path, capsys):
+    assert main(["export", "-o", str(tmp_path / "x.docx")]) == 1
+    assert "cannot export" in capsys.readouterr().err
