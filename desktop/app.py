@@ -26,7 +26,7 @@ def prepare_environment(headless: bool = False) -> None:
             os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
             log.info("running as root: started Chromium with --no-sandbox")
     # Quiet Chromium's own chatter about GPUs and D-Bus that a user cannot act on.
-    os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false;qt.qpa.*=false")
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false;qt.qpa.*=false;qt.rhi.*=false")
 
 
 def register_scheme() -> None:
@@ -37,12 +37,11 @@ def register_scheme() -> None:
         return
     scheme = QWebEngineUrlScheme(SCHEME)
     scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
-    scheme.setFlags(
-        QWebEngineUrlScheme.Flag.SecureScheme
-        | QWebEngineUrlScheme.Flag.LocalScheme
-        | QWebEngineUrlScheme.Flag.LocalAccessAllowed
-        | QWebEngineUrlScheme.Flag.FetchApiAllowed
-    )
+    # Neither LocalScheme nor LocalAccessAllowed: with them a page may read
+    # file:///any/file (Chromium treats both as local). Without them each
+    # eventmap://<view>/ host is its own origin: it fetches its own files, and
+    # CORS keeps it from reading another view's (see desktop.web).
+    scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme | QWebEngineUrlScheme.Flag.FetchApiAllowed)
     QWebEngineUrlScheme.registerScheme(scheme)
 
 
