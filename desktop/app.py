@@ -20,13 +20,26 @@ def prepare_environment(headless: bool = False) -> None:
     """
     if headless and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
     if sys.platform != "win32" and hasattr(os, "geteuid") and os.geteuid() == 0:
-        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
         if "--no-sandbox" not in flags and not os.environ.get("QTWEBENGINE_DISABLE_SANDBOX"):
-            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
-            log.info("running as root: started Chromium with --no-sandbox")
+            flags = (flags + " --no-sandbox").strip()
+            log.warning("running as root: Chromium started with --no-sandbox (its sandbox cannot run as root)")
+    if "--log-level" not in flags and not os.environ.get("EVENTMAP_DEBUG"):
+        flags = (flags + " --log-level=3").strip()  # Chromium's D-Bus/GPU chatter
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags
     # Quiet Chromium's own chatter about GPUs and D-Bus that a user cannot act on.
     os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false;qt.qpa.*=false;qt.rhi.*=false")
+
+
+_NOISE = ("QRhiGles2", "Failed to create RHI", "Vulkan", "GBM is not supported", "GPUInfo", "createPlatformVulkanInstance")
+
+
+def _quiet_message_handler(mode, context, message: str) -> None:
+    # Software rendering is expected here; say nothing of the GPU paths Qt tried first.
+    if any(part in message for part in _NOISE):
+        return
+    sys.stderr.write(message + "\n")
 
 
 def register_scheme() -> None:
@@ -54,6 +67,10 @@ def application(argv: list[str] | None = None, headless: bool = False):
 
     app = QApplication.instance()
     if app is None:
+        if not os.environ.get("EVENTMAP_DEBUG"):
+            from PySide6.QtCore import qInstallMessageHandler
+
+            qInstallMessageHandler(_quiet_message_handler)
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(argv if argv is not None else [sys.argv[0]])
         app.setApplicationName("eventmap")
