@@ -17,7 +17,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from desktop.bridge import MapBridge
-from desktop.web import MapPage, scheme_handler
+from desktop.web import MapPage, qwebchannel_script, scheme_handler
 from geo.dates import TimeWindow
 from geo.errors import EventmapError
 from geo.events import Dataset
@@ -88,6 +88,7 @@ class QtMapView(QWebEngineView):
             "page.html": (html.encode("utf-8"), b"text/html"),
             "events.bin": (event_payload_binary(dataset.events, categories), b"application/octet-stream"),
             f"basemap/{options.basemap}.json": (basemap_json(options.basemap).encode("utf-8"), b"application/json"),
+            "qwebchannel.js": (qwebchannel_script(), b"text/javascript"),
         }
         scheme_handler().publish(self.host, files)
         self.load(QUrl(f"eventmap://{self.host}/page.html"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QFile, QIODevice, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
@@ -25,6 +25,7 @@ log = logging.getLogger("eventmap")
 
 _PROFILE: QWebEngineProfile | None = None
 _HANDLER: SchemeHandler | None = None
+_QWEBCHANNEL_JS: bytes | None = None
 
 
 class SchemeHandler(QWebEngineUrlSchemeHandler):
@@ -43,6 +44,13 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 - Qt override
         url = job.requestUrl()
+        initiator = job.initiator()
+        # A page reads only its own host's files; only the view itself (no
+        # initiator: a typed navigation) opens a page.
+        if not initiator.isEmpty() and (initiator.scheme() != SCHEME.decode() or initiator.host() != url.host()):
+            log.warning("%s asked for %s: refused", initiator.toString()[:100], url.toString()[:200])
+            job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
+            return
         files = self._sites.get(url.host(), {})
         entry = files.get(url.path().lstrip("/"))
         if entry is None:
@@ -54,6 +62,20 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
         buffer.setData(QByteArray(content))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         job.reply(mime, buffer)
+
+
+def qwebchannel_script() -> bytes:
+    """Qt's qwebchannel.js, served on each view's own host (a page may not load qrc:)."""
+    global _QWEBCHANNEL_JS
+    if _QWEBCHANNEL_JS is None:
+        import PySide6.QtWebChannel  # noqa: F401, PLC0415 - registers the :/qtwebchannel resources
+
+        source = QFile(":/qtwebchannel/qwebchannel.js")
+        if not source.open(QIODevice.OpenModeFlag.ReadOnly):
+            raise RuntimeError("Qt's qwebchannel.js resource is missing")
+        _QWEBCHANNEL_JS = bytes(source.readAll().data())
+        source.close()
+    return _QWEBCHANNEL_JS
 
 
 def profile() -> QWebEngineProfile:

@@ -271,13 +271,14 @@ class InlineAsset(Element):
 
 
 class ExternalScript(Element):
-    """A script the app loads from Qt's own resources (qrc:), never from the network."""
+    """A script the app serves next to the page on its own eventmap: host, never from the network."""
 
     _template = Template('<script src="{{ this.url }}"></script>')
 
     def __init__(self, url: str) -> None:
         super().__init__()
-        assert url.startswith(("qrc:", "eventmap:")), url
+        # A relative name: the page's own eventmap://<view>/ host serves it.
+        assert re.fullmatch(r"[a-z0-9_.-]+\.js", url), url
         self.url = url
 
 
@@ -304,7 +305,7 @@ class ContentPolicy(Element):
     def __init__(self, tile_origins: list[str], app: bool) -> None:
         super().__init__()
         self._name = "ContentPolicy"
-        local = " eventmap: qrc:" if app else ""
+        local = " eventmap:" if app else ""
         tiles = "".join(f" {o}" for o in tile_origins)
         self.policy = (
             "default-src 'none'; "
@@ -397,7 +398,7 @@ def build_map(
     root.header.add_child(InlineAsset("style", resource_text("eventmap.css"), "eventmap_css"), name="eventmap_css")
     root.header.add_child(InlineAsset("script", leaflet_js(), "leaflet_js"), name="leaflet_js")
     if app:
-        root.header.add_child(ExternalScript("qrc:///qtwebchannel/qwebchannel.js"), name="qwebchannel")
+        root.header.add_child(ExternalScript("qwebchannel.js"), name="qwebchannel")
         root.header.add_child(InlineAsset("script", resource_text("bridge.js"), "bridge_js"), name="bridge_js")
     root.header.add_child(InlineAsset("script", resource_text("eventmap.js"), "eventmap_js"), name="eventmap_js")
 
