@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Callable
@@ -50,6 +49,8 @@ _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ \-/.]+([A-Za-z]+)\.?[ \-/.,]+(\d{4}|\
 _MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.?[ \-]+(\d{1,2}),?[ \-]+(\d{4})$")
 # "2024/10/13", "2024.10.13"
 _YMD_SLASHED = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+# YYYYMMDD with a plausible month and day; as epoch seconds these would all fall in 1970-1973
+_BASIC_DATE = re.compile(r"^\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00(?::00(?:[.,]0+)?)?$")
 
 
@@ -114,7 +115,7 @@ def parse_when(value: Any, midnight_is_day: bool = False) -> PartialDate | None:
 
     Accepts ISO 8601 at any precision (through :func:`geo.dates.parse_date`),
     epoch seconds or milliseconds (numbers or digit strings), a whole number
-    below 10000 as a year, ``13 October 2024``, ``9-May-20``, ``October 13, 2024``
+    below 10000 as a year, ``20201108`` (ISO basic format) as a day, ``13 October 2024``, ``9-May-20``, ``October 13, 2024``
     and ``2024/10/13``. Empty values give None. With ``midnight_is_day``, a
     date-time at exactly midnight without a zone (``1990-10-04 00:00:00.000``,
     as spreadsheets write plain dates) is read as that day.
@@ -135,6 +136,8 @@ def parse_when(value: Any, midnight_is_day: bool = False) -> PartialDate | None:
     text = value.strip()
     if not text:
         return None
+    if _BASIC_DATE.match(text):
+        return parse_date(f"{text[:4]}-{text[4:6]}-{text[6:]}")  # 20201108, ISO 8601 basic format
     if _NUMBER.match(text) and len(text.lstrip("+-").split(".")[0]) > 4:
         return _number_date(float(text))
     if midnight_is_day:
@@ -162,6 +165,8 @@ def _number_date(value: float) -> PartialDate:
         if 1 <= value < 10000:
             # 2014 means the year 2014, not 33 minutes after midnight on 1 January 1970.
             return parse_date(f"{int(value):04d}")
+        if _BASIC_DATE.match(str(int(value))):
+            return parse_when(str(int(value)))
     return parse_date(epoch_text(value))
 
 
@@ -270,11 +275,6 @@ def html_to_text(markup: str) -> tuple[str, list[str]]:
     lines = (" ".join(line.split()) for line in text.replace("\r", "\n").split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     return text, extractor.links
-
-
-def unescape_text(text: str) -> str:
-    """Text with HTML entities resolved (for fields that are text but were written escaped)."""
-    return html.unescape(text)
 
 
 def first_sentence(text: str, limit: int = 120) -> str:

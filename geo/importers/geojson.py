@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings as pywarnings
 from collections import Counter
 from typing import Any
@@ -36,14 +37,48 @@ TITLE_KEYS = ("name", "place", "label", "headline")
 _DEPTH = {"LineString": 1, "MultiPoint": 1, "Polygon": 2, "MultiLineString": 2, "MultiPolygon": 3}
 
 
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_CONSTANTS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+
+
+class _WatchingDecoder(json.JSONDecoder):
+    """The json module's decoder, noting whether a NaN or infinite number was read.
+
+    Knowing that a feature holds none lets the reader skip searching it for
+    one, which is a third of the time of reading a plain feature.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(parse_float=self._float, parse_constant=self._constant)
+        self.non_finite = False
+
+    def _float(self, text: str) -> float:
+        value = float(text)
+        if value - value != 0.0:  # inf or nan (1e400 overflows to inf)
+            self.non_finite = True
+        return value
+
+    def _constant(self, name: str) -> float:
+        self.non_finite = True
+        return _CONSTANTS[name]
+
+
 def decode_json(raw: bytes, name: str) -> Any:
     """Parse JSON bytes, with a message naming the file, line and column on failure."""
+    return _parse_text(_decode_text(raw, name), name)
+
+
+def _decode_text(raw: bytes, name: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise EventmapError(f"{name}: not UTF-8 text (byte {exc.start}); is it really GeoJSON?") from None
     if not text.strip():
         raise EventmapError(f"{name}: the file is empty")
+    return text
+
+
+def _parse_text(text: str, name: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -66,7 +101,12 @@ def read_geojson(raw: bytes, name: str, progress: Progress | None = None) -> Dat
     EventmapError
         If the file is not GeoJSON, holds no usable event, or the read was cancelled.
     """
-    data = decode_json(raw, name)
+    text = _decode_text(raw, name)
+    streamed = _read_collection_streaming(text, name, progress)
+    if streamed is not None:
+        return streamed
+    data = _parse_text(text, name)
+    del text
     if isinstance(data, dict) and data.get("type") == "Feature":
         features, extra = [data], {}
     elif isinstance(data, dict) and data.get("type") == "FeatureCollection":
@@ -77,38 +117,135 @@ def read_geojson(raw: bytes, name: str, progress: Progress | None = None) -> Dat
     else:
         kind = data.get("type") if isinstance(data, dict) else type(data).__name__
         raise EventmapError(f"{name}: expected a GeoJSON FeatureCollection or Feature, found {_brief(kind)}")
-    warnings: list[str] = []
-    events: list[Event] = []
-    reduced: Counter[str] = Counter()
+    reader = _FeatureReader()
     ticker = Ticker(progress, len(features), name)
     for index, feature in enumerate(features):
         ticker.tick(index)
-        where = f"feature {index}"
-        try:
-            events.append(event_from_feature(normalise_feature(feature, where, warnings, reduced), where, warnings))
-        except EventmapError as exc:
-            warnings.append(f"{exc.message} (skipped)")
-        except RecursionError:
-            warnings.append(f"{where}: nested too deeply (skipped)")
+        reader.add(feature)
     ticker.report(1.0)
-    if reduced:
-        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(reduced.items()))
-        total = sum(reduced.values())
-        warnings.insert(0, f"{total} feature{'s' if total != 1 else ''} ({kinds}) placed at a representative point of the shape")
-    if has_non_finite(extra):
-        extra = finite_or_none(extra)
-    title = extra.get("name") if isinstance(extra.get("name"), str) else None
-    if title is None and isinstance(extra.get("metadata"), dict) and isinstance(extra["metadata"].get("title"), str):
-        title = extra["metadata"]["title"]
-    return finish(events, warnings, name, title=title, extra=extra)
+    return reader.finish(extra, name)
 
 
-def normalise_feature(feature: Any, where: str, warnings: list[str], reduced: Counter[str]) -> Any:
+class _FeatureReader:
+    """Turns features into events one at a time, collecting warnings."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.warnings: list[str] = []
+        self.reduced: Counter[str] = Counter()
+        self.count = 0
+
+    def add(self, feature: Any, check_finite: bool = True) -> None:
+        where = f"feature {self.count}"
+        self.count += 1
+        try:
+            normal = normalise_feature(feature, where, self.warnings, self.reduced, check_finite=check_finite)
+            self.events.append(event_from_feature(normal, where, self.warnings))
+        except EventmapError as exc:
+            self.warnings.append(f"{exc.message} (skipped)")
+        except RecursionError:
+            self.warnings.append(f"{where}: nested too deeply (skipped)")
+
+    def finish(self, extra: dict[str, Any], name: str) -> Dataset:
+        warnings, reduced = self.warnings, self.reduced
+        if reduced:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(reduced.items()))
+            total = sum(reduced.values())
+            warnings.insert(0, f"{total} feature{'s' if total != 1 else ''} ({kinds}) placed at a representative point of the shape")
+        if has_non_finite(extra):
+            extra = finite_or_none(extra)
+        title = extra.get("name") if isinstance(extra.get("name"), str) else None
+        if title is None and isinstance(extra.get("metadata"), dict) and isinstance(extra["metadata"].get("title"), str):
+            title = extra["metadata"]["title"]
+        return finish(self.events, warnings, name, title=title, extra=extra)
+
+
+def _read_collection_streaming(text: str, name: str, progress: Progress | None) -> Dataset | None:
+    """Read a FeatureCollection feature by feature, without building the whole JSON tree.
+
+    Only the top-level object and its ``features`` array are walked here; each
+    member and feature is parsed by the json module's own decoder and turned
+    into an event at once, so memory holds events, not a million dicts. Returns
+    None for anything else (a single Feature, invalid JSON, a duplicate
+    ``features`` member...): the caller then parses the whole text as before,
+    which gives the same events and the same messages.
+    """
+    reader = _FeatureReader()
+    decoder = _WatchingDecoder()
+    ticker = Ticker(progress, 100, name)
+    step, length = max(1, len(text) // 100), len(text)
+    next_mark = length
+    decode, skip = decoder.raw_decode, _WHITESPACE.match
+    members: dict[str, Any] = {}
+    has_features = False
+    try:
+        pos = skip(text, 0).end()
+        if text[pos] != "{":
+            return None
+        pos = skip(text, pos + 1).end()
+        if text[pos] == "}":
+            return None
+        while True:
+            key, pos = decode(text, pos)
+            if not isinstance(key, str):
+                return None
+            pos = skip(text, pos).end()
+            if text[pos] != ":":
+                return None
+            pos = skip(text, pos + 1).end()
+            if key == "features":
+                if has_features or text[pos] != "[":
+                    return None  # let the full parse decide what the file means
+                has_features = True
+                ticker.report(0.0)
+                next_mark = pos + step
+                pos = skip(text, pos + 1).end()
+                if text[pos] == "]":
+                    pos += 1
+                else:
+                    while True:
+                        if pos >= next_mark:
+                            ticker.report(min(1.0, pos / length))
+                            next_mark += step
+                        decoder.non_finite = False
+                        feature, pos = decode(text, pos)
+                        reader.add(feature, check_finite=decoder.non_finite)
+                        pos = skip(text, pos).end()
+                        if text[pos] == ",":
+                            pos = skip(text, pos + 1).end()
+                        elif text[pos] == "]":
+                            pos += 1
+                            break
+                        else:
+                            return None
+            else:
+                members[key], pos = decode(text, pos)
+            pos = skip(text, pos).end()
+            if text[pos] == ",":
+                pos = skip(text, pos + 1).end()
+            elif text[pos] == "}":
+                pos += 1
+                break
+            else:
+                return None
+        if skip(text, pos).end() != length:
+            return None
+    except (ValueError, IndexError, RecursionError):
+        return None
+    if not has_features or members.get("type") != "FeatureCollection":
+        return None
+    ticker.report(1.0)
+    return reader.finish({k: v for k, v in members.items() if k != "type"}, name)
+
+
+def normalise_feature(feature: Any, where: str, warnings: list[str], reduced: Counter[str], check_finite: bool = True) -> Any:
     """Bring one feature from any tool to the canonical shape :func:`event_from_feature` reads.
 
     A canonical feature comes back unchanged (the same object). Otherwise a
     shallow copy is returned: a Point geometry, ``start``/``end`` as ISO text,
-    a ``title``; the properties those came from are left in place.
+    a ``title``; the properties those came from are left in place. With
+    ``check_finite`` False the caller vouches that no NaN or infinite number
+    is in the feature, and the (costly) search for one is skipped.
 
     Raises
     ------
@@ -123,10 +260,17 @@ def normalise_feature(feature: Any, where: str, warnings: list[str], reduced: Co
     if isinstance(geometry, dict) and geometry.get("type") in (*_DEPTH, "GeometryCollection"):
         changed["geometry"] = _representative_point(geometry, where)
         reduced[str(geometry["type"])] += 1
-    if isinstance(props, dict):
-        new_props = _normalise_properties(props, where, warnings)
+    if isinstance(props, dict) and _saved_by_eventmap(feature, props):
+        if check_finite and has_non_finite(props):
+            changed["properties"] = finite_or_none(props)
+            warnings.append(f"{where}: NaN or infinite numbers in the properties replaced by null")
+    elif isinstance(props, dict):
+        new_props = _normalise_properties(props, where, warnings, check_finite)
         if new_props is not props:
             changed["properties"] = new_props
+    if not check_finite:
+        # The caller made sure the feature holds no NaN or infinite number.
+        return {**feature, **changed} if changed else feature
     members = {k: v for k, v in feature.items() if k not in ("type", "geometry", "properties", "id")}
     if has_non_finite(members):
         changed.update(finite_or_none(members))
@@ -134,9 +278,18 @@ def normalise_feature(feature: Any, where: str, warnings: list[str], reduced: Co
     return {**feature, **changed} if changed else feature
 
 
-def _normalise_properties(props: dict[str, Any], where: str, warnings: list[str]) -> dict[str, Any]:
+def _saved_by_eventmap(feature: dict[str, Any], props: dict[str, Any]) -> bool:
+    """Whether a feature has the shape eventmap saves: the same text id on the feature and in
+    its properties, and a title. Its dates are only ever ``start``/``end``: an undated event
+    whose extra properties include a ``time`` or ``date`` must stay undated on reload.
+    """
+    ident = props.get("id")
+    return isinstance(ident, str) and feature.get("id") == ident and "title" in props
+
+
+def _normalise_properties(props: dict[str, Any], where: str, warnings: list[str], check_finite: bool = True) -> dict[str, Any]:
     new = props
-    if has_non_finite(props):
+    if check_finite and has_non_finite(props):
         new = finite_or_none(props)
         warnings.append(f"{where}: NaN or infinite numbers in the properties replaced by null")
     if _empty(new.get("start")) and _empty(new.get("end")):

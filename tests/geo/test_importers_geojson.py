@@ -140,6 +140,8 @@ def test_epoch_seconds_and_milliseconds_are_told_apart_by_size():
         ("October 13, 2024", "2024-10-13"),
         ("2024/10/13", "2024-10-13"),
         ("2015-08", "2015-08"),
+        ("20201108", "2020-11-08"),
+        (20201108, "2020-11-08"),
     ],
 )
 def test_lenient_dates(text, iso):
@@ -298,3 +300,12 @@ def test_file_filter_names_every_format():
     for suffix in ("*.geojson", "*.json", "*.csv", "*.tsv", "*.txt", "*.kml", "*.kmz"):
         assert suffix in text.split(";;")[0]
 
+
+
+def test_an_undated_saved_event_stays_undated_despite_a_time_property(tmp_path):
+    saved = feature({"id": "e1", "title": "undated", "time": 1395409267500, "date": "2020"}, id="e1")
+    dataset = load_dataset(write_json(tmp_path, collection(saved)))
+    assert dataset.events[0].start is None
+    assert dataset.events[0].extra == {"time": 1395409267500, "date": "2020"}
+    foreign = feature({"title": "quake", "time": 1395409267500}, id="e1")  # no id in the properties: not saved by eventmap
+    assert load_dataset(write_json(tmp_path, collection(foreign))).events[0].start.text == "2014-03-21T13:41:07.500Z"
