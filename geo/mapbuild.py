@@ -298,6 +298,25 @@ class EventLayer(MacroElement):
         self._name = "EventLayer"
         self.config = config
 
+    def render(self, **kwargs) -> None:
+        # branca's MacroElement.render wraps the macro's output in Element(text),
+        # which compiles that text as a Jinja template: a place or title such as
+        # "{{ lipsum.__globals__.os.system(...) }}" in the config JSON would run
+        # as Python. The output goes into the page verbatim instead.
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script.add_child(Verbatim(script), name=self.get_name())
+
+
+class Verbatim(Element):
+    """Text that goes into the page as it is: never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = str(text)
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
 
 class ContentPolicy(Element):
     """A Content-Security-Policy meta tag: only our own scripts, no network but chosen tiles."""
