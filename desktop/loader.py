@@ -1,0 +1,149 @@
+"""Reading an event file in a worker thread, behind a progress dialog the user can cancel.
+
+The window calls :func:`load_with_progress` for File ▸ Open and for dropped
+files. The read itself is :func:`geo.importers.load_dataset`; this module only
+runs it off the GUI thread, shows how far it got, and stops it on Cancel.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
+
+from desktop.warnings_dialog import show_warnings
+from geo.errors import EventmapError
+from geo.events import Dataset
+from geo.importers import load_dataset
+
+log = logging.getLogger("eventmap")
+
+PROGRESS_STEPS = 1000
+SHOW_AFTER_MS = 300  # a quick read finishes without the dialog flashing up
+
+# Readers still running after their dialog was cancelled; kept alive until
+# their thread ends (it stops at the reader's next progress report).
+_RUNNING: set[_Reader] = set()
+_busy = False  # a load_with_progress is waiting for its reader
+
+
+class _Reader(QObject):
+    """Runs one load_dataset in a thread; its signals arrive in the GUI thread."""
+
+    progressed = Signal(float)
+    finished = Signal()
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.dataset: Dataset | None = None
+        self.error: EventmapError | None = None
+        self._cancel = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"read {path.name}", daemon=True)
+
+    def start(self) -> None:
+        _RUNNING.add(self)
+        self.finished.connect(lambda: _RUNNING.discard(self))
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait(self) -> None:
+        self._thread.join()
+        _RUNNING.discard(self)
+
+    def _progress(self, fraction: float) -> bool:
+        self.progressed.emit(fraction)
+        return not self._cancel.is_set()
+
+    def _run(self) -> None:
+        try:
+            self.dataset = load_dataset(self.path, progress=self._progress)
+        except EventmapError as exc:
+            self.error = exc
+        except MemoryError:
+            self.error = EventmapError(f"{self.path.name}: not enough memory to read this file")
+        except Exception as exc:  # noqa: BLE001 - a reader's bug must not take the open data with it
+            log.exception("reading %s failed", self.path)
+            self.error = EventmapError(f"{self.path.name}: could not be read ({type(exc).__name__}: {exc})")
+        finally:
+            self.finished.emit()
+
+
+def load_with_progress(parent: QWidget | None, path: str | Path) -> Dataset | None:
+    """Read an event file without freezing the window; None if the user cancelled.
+
+    A progress dialog with a Cancel button appears if the read takes more than
+    a moment. Warnings met while reading are listed in a dialog afterwards
+    (it does not block).
+
+    Raises
+    ------
+    EventmapError
+        If the file cannot be read; the caller keeps the data it had.
+    """
+    global _busy
+    path = Path(path)
+    if _busy:  # e.g. a file dropped while another is being read
+        raise EventmapError(f"{path.name}: another file is still being read; wait for it or cancel it first")
+    _busy = True
+    try:
+        return _load(parent, path)
+    finally:
+        _busy = False
+
+
+def _load(parent: QWidget | None, path: Path) -> Dataset | None:
+    reader = _Reader(path)
+    dialog = QProgressDialog(parent)
+    dialog.setObjectName("loadProgress")
+    dialog.setWindowTitle("Opening")
+    label = QLabel(f"Reading {path.name}…")
+    label.setTextFormat(Qt.TextFormat.PlainText)  # a file name is not markup
+    dialog.setLabel(label)
+    dialog.setCancelButtonText("Cancel")
+    dialog.setRange(0, PROGRESS_STEPS)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)
+    dialog.setValue(0)
+    loop = QEventLoop()
+    showing = [True]
+
+    def on_progress(fraction: float) -> None:
+        # A report queued before the read ended may arrive after the dialog is gone.
+        if showing[0]:
+            dialog.setValue(round(max(0.0, min(1.0, fraction)) * PROGRESS_STEPS))
+            if dialog.wasCanceled():  # cancel() as well as the button
+                loop.quit()
+
+    reader.progressed.connect(on_progress)
+    reader.finished.connect(loop.quit)
+    dialog.canceled.connect(loop.quit)
+    reader.start()
+    loop.exec()
+
+    cancelled = dialog.wasCanceled()
+    showing[0] = False
+    dialog.close()
+    dialog.deleteLater()
+    if cancelled:
+        reader.cancel()
+        log.info("reading %s cancelled", path)
+        return None
+    reader.wait()  # it has reported; its thread is ending
+    if reader.error is not None:
+        raise reader.error
+    dataset = reader.dataset
+    assert dataset is not None
+    if dataset.warnings:
+        show_warnings(parent, dataset.warnings, path.name)
+    return dataset
