@@ -83,10 +83,11 @@ class QtMapView(QWebEngineView):
         self.is_ready = False
         self.last_painted = -1
         categories = dataset.categories()
-        html = render_html(build_map(dataset.events, window, options, categories=categories))
+        columns = dataset.columns  # computed once per dataset, shared with the filters
+        html = render_html(build_map(dataset.events, window, options, categories=categories, columns=columns))
         files = {
             "page.html": (html.encode("utf-8"), b"text/html"),
-            "events.bin": (event_payload_binary(dataset.events, categories), b"application/octet-stream"),
+            "events.bin": (event_payload_binary(dataset.events, categories, columns), b"application/octet-stream"),
             f"basemap/{options.basemap}.json": (basemap_json(options.basemap).encode("utf-8"), b"application/json"),
             "qwebchannel.js": (qwebchannel_script(), b"text/javascript"),
         }

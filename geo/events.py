@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +22,8 @@ from geo.dates import PartialDate, format_span, parse_date
 from geo.errors import EventmapError
 
 KNOWN_PROPERTIES = ("id", "title", "start", "end", "precision", "place", "category", "summary", "source", "url")
+_KNOWN_SET = frozenset(KNOWN_PROPERTIES)
+_FEATURE_MEMBERS = frozenset(("type", "geometry", "properties", "id"))
 CATEGORIES = ("exercise", "defence", "diplomacy", "trade", "energy")
 MAX_TEXT = 100_000  # longer strings are cut (a dataset is not a place for novels)
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -196,6 +199,8 @@ class EventColumns:
 
 
 def _text(value: Any, where: str, key: str, warnings: list[str]) -> str:
+    if value.__class__ is str and len(value) <= MAX_TEXT:
+        return value  # the common case, first (a million features call this six times each)
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -207,6 +212,8 @@ def _text(value: Any, where: str, key: str, warnings: list[str]) -> str:
 
 
 def _coordinate(value: Any, low: float, high: float) -> float | None:
+    if value.__class__ is float:
+        return value if low <= value <= high else None  # NaN fails the comparison
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     value = float(value)
@@ -239,16 +246,18 @@ def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
     if not isinstance(props, dict):
         raise EventmapError(f"{where}: properties is not an object")
     start = end = None
-    if props.get("start") not in (None, ""):
-        start = _date(props["start"], where, "start")
-    if props.get("end") not in (None, ""):
-        end = _date(props["end"], where, "end")
+    value = props.get("start")
+    if value is not None and value != "":
+        start = _date(value, where, "start")
+    value = props.get("end")
+    if value is not None and value != "":
+        end = _date(value, where, "end")
     if start is not None and end is not None and end.hi <= start.lo:
         raise EventmapError(f"{where}: ends ({end.text}) before it starts ({start.text})")
     title = _text(props.get("title"), where, "title", warnings).strip()
     ident = _text(props.get("id", feature.get("id")), where, "id", warnings).strip()
     url = _text(props.get("url"), where, "url", warnings).strip()
-    feature_extra = {k: v for k, v in feature.items() if k not in ("type", "geometry", "properties", "id")}
+    feature_extra = {k: v for k, v in feature.items() if k not in _FEATURE_MEMBERS}
     if len(coords) > 2:
         feature_extra["_elevation"] = coords[2]
     precision = props.get("precision")
@@ -261,12 +270,13 @@ def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
         lat=lat,
         start=start,
         end=end,
-        place=_text(props.get("place"), where, "place", warnings),
-        category=_text(props.get("category"), where, "category", warnings).strip().lower(),
+        # Datasets repeat their places and categories: one string each, not one per event.
+        place=sys.intern(_text(props.get("place"), where, "place", warnings)),
+        category=sys.intern(_text(props.get("category"), where, "category", warnings).strip().lower()),
         summary=_text(props.get("summary"), where, "summary", warnings),
         source=props.get("source"),
         url=url,
-        extra={k: v for k, v in props.items() if k not in KNOWN_PROPERTIES},
+        extra={k: v for k, v in props.items() if k not in _KNOWN_SET},
         feature_extra=feature_extra,
     )
 

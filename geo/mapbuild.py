@@ -24,7 +24,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from geo.dates import TimeWindow
-from geo.events import CATEGORIES, Event
+from geo.events import CATEGORIES, Event, EventColumns
 from geo.paths import data_dir, resources_dir
 
 CATEGORY_COLORS = {
@@ -138,22 +138,22 @@ def event_payload(events: list[Event], categories: list[str], include_text: bool
     return payload
 
 
-def event_payload_binary(events: list[Event], categories: list[str]) -> bytes:
+def event_payload_binary(events: list[Event], categories: list[str], columns: EventColumns | None = None) -> bytes:
     """The same columns as :func:`event_payload` without text, packed little-endian.
 
     Layout: uint32 header length, a JSON header ``{"n": N}`` padded with spaces
     to a multiple of 8 bytes, then ``lo``/``hi`` float64, ``lat``/``lon``
     float32, ``index`` uint32 and ``cat`` uint16 arrays of N values each.
+    ``columns`` (the dataset's :class:`~geo.events.EventColumns` of ``events``)
+    saves reading every event again.
     """
-    order = sorted_order(events)
+    if columns is None or len(columns.lo) != len(events):
+        columns = EventColumns.from_events(events)
+    order = np.argsort(columns.lo, kind="stable")
     code = {name: i for i, name in enumerate(categories)}
-    n = len(events)
-    lo = np.fromiter((e.lo for e in events), "<f8", n)[order]
-    hi = np.fromiter((e.hi for e in events), "<f8", n)[order]
-    lat = np.fromiter((e.lat for e in events), "<f4", n)[order]
-    lon = np.fromiter((e.lon for e in events), "<f4", n)[order]
-    cat = np.fromiter((code.get(e.category, 0) for e in events), "<u2", n)[order]
-    return pack_columns(lo, hi, lat, lon, order.astype("<u4"), cat)
+    remap = np.array([code.get(name, 0) for name in columns.categories] or [0], dtype="<u2")
+    cat = remap[columns.cat[order]] if len(events) else np.zeros(0, "<u2")
+    return pack_columns(columns.lo[order], columns.hi[order], columns.lat[order], columns.lon[order], order.astype("<u4"), cat)
 
 
 def pack_columns(lo, hi, lat, lon, index, cat) -> bytes:
@@ -200,14 +200,29 @@ def default_sites(events: list[Event], limit: int = 30) -> list[Site]:
 
 
 def fit_bounds(events: list[Event]) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """South-west and north-east corners around the events, using shapely."""
+    """South-west and north-east corners around the events, with a margin."""
     if not events:
         return None
-    from shapely.geometry import MultiPoint
+    n = len(events)
+    return _bounds(np.fromiter((e.lat for e in events), float, n), np.fromiter((e.lon for e in events), float, n))
 
-    west, south, east, north = MultiPoint([(e.lon, e.lat) for e in events]).bounds
+
+def _bounds(lat: np.ndarray, lon: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    if lat.size == 0:
+        return None
+    west, south, east, north = float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
     pad_lat, pad_lon = max(1.0, (north - south) * 0.08), max(1.0, (east - west) * 0.08)
     return ((max(-85.0, south - pad_lat), west - pad_lon), (min(85.0, north + pad_lat), east + pad_lon))
+
+
+def _window_bounds(events: list[Event], window: TimeWindow, columns: EventColumns | None) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The bounds of the events the window shows, or of all events when it shows none."""
+    if columns is None or len(columns.lo) != len(events):
+        columns = EventColumns.from_events(events)
+    shown = (columns.lo < window.hi) & (columns.hi > window.lo)
+    if shown.any():
+        return _bounds(columns.lat[shown], columns.lon[shown])
+    return _bounds(columns.lat, columns.lon)
 
 
 # --- assets ---------------------------------------------------------------
@@ -366,6 +381,7 @@ def build_map(
     window: TimeWindow | None = None,
     options: MapOptions | None = None,
     categories: list[str] | None = None,
+    columns: EventColumns | None = None,
 ) -> folium.Map:
     """Build the folium Map of ``events`` as seen through ``window``.
 
@@ -384,6 +400,9 @@ def build_map(
     categories
         The dataset's category list (defines colours and legend order);
         derived from ``events`` when None.
+    columns
+        The dataset's :class:`~geo.events.EventColumns` of ``events``, if at
+        hand (saves reading a million events again).
     """
     options = options or MapOptions()
     window = window or TimeWindow.all_time()
@@ -392,8 +411,7 @@ def build_map(
         categories = [c for c in CATEGORIES if c in used] + sorted(used - set(CATEGORIES))
     colors = category_colors(categories)
     sites = options.sites if options.sites is not None else default_sites(events)
-    shown = [e for e in events if window.overlaps(e.lo, e.hi)] or events
-    bounds = options.fit or fit_bounds(shown) or ((20.0, 40.0), (60.0, 80.0))
+    bounds = options.fit or _window_bounds(events, window, columns) or ((20.0, 40.0), (60.0, 80.0))
 
     fmap = folium.Map(
         location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
