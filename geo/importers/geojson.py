@@ -260,6 +260,12 @@ def normalise_feature(feature: Any, where: str, warnings: list[str], reduced: Co
     if isinstance(geometry, dict) and geometry.get("type") in (*_DEPTH, "GeometryCollection"):
         changed["geometry"] = _representative_point(geometry, where)
         reduced[str(geometry["type"])] += 1
+    elif check_finite and isinstance(geometry, dict) and geometry.get("type") == "Point":
+        coords = geometry.get("coordinates")
+        if isinstance(coords, list) and len(coords) > 2 and has_non_finite(coords[2:]):
+            # [lon, lat, NaN]: the point is fine, its elevation could not be saved as JSON
+            changed["geometry"] = {**geometry, "coordinates": coords[:2]}
+            warnings.append(f"{where}: elevation {coords[2]!r} is not a finite number; dropped")
     if isinstance(props, dict) and _saved_by_eventmap(feature, props):
         if check_finite and has_non_finite(props):
             changed["properties"] = finite_or_none(props)

@@ -54,7 +54,7 @@ def read_kml(raw: bytes, name: str, progress: Progress | None = None) -> Dataset
         try:
             placemarks = list(_placemarks(root, []))
         except RecursionError:
-            raise EventmapError(f"{name}: Folders nested too deeply") from None
+            raise EventmapError(f"{name}: Documents or Folders nested too deeply") from None
     warnings: list[str] = []
     events: list[Event] = []
     reduced: Counter[str] = Counter()

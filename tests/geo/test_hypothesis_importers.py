@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from geo.errors import EventmapError
 from geo.events import Dataset
 from geo.importers import SUFFIXES, load_dataset
+from geo.importers import geojson
 from geo.importers.geojson import read_geojson
 from geo.storage import dumps_dataset
 
@@ -210,6 +211,28 @@ def test_geojson_collections(features, members):
     load_bytes(json.dumps({"type": "FeatureCollection", **members, "features": features}).encode(), ".geojson")
 
 
+def _outcome(raw: bytes) -> tuple:
+    try:
+        dataset = geojson.read_geojson(raw, "in.geojson")
+    except EventmapError as exc:
+        return ("error", exc.lines())
+    return (dumps_dataset(dataset), dataset.warnings, dataset.name)
+
+
+@SETTINGS
+@given(
+    features=st.lists(FEATURE, max_size=6),
+    members=st.dictionaries(st.sampled_from(["bbox", "crs", "name", "metadata", "type", "features"]), JSON),
+    spacing=st.sampled_from([None, 1, "\t"]),
+)
+def test_streaming_read_equals_whole_parse(features, members, spacing):
+    text = json.dumps({"type": "FeatureCollection", **members, "features": features}, indent=spacing)
+    raw = text.encode()
+    with mock.patch.object(geojson, "_read_collection_streaming", lambda *args: None):
+        whole = _outcome(raw)
+    assert _outcome(raw) == whole
+
+
 @SETTINGS
 @given(
     lon=st.floats(allow_nan=True, allow_infinity=True),
@@ -221,6 +244,15 @@ def test_geojson_points_with_any_numbers(lon, lat, props):
     dataset = load_bytes(json.dumps(feature).encode(), ".geojson")  # NaN and Infinity literals too
     if dataset is not None:
         assert (dataset.events[0].lon, dataset.events[0].lat) == (lon, lat)
+
+
+@SETTINGS
+@given(lon=LON, lat=LAT, rest=st.lists(WILD_NUMBER | ODD, min_size=1, max_size=2), saved=st.booleans())
+def test_geojson_3d_points_with_any_elevation(lon, lat, rest, saved):
+    props = {"id": "a", "title": "t"} if saved else {}
+    feature = {"type": "Feature", "id": "a", "geometry": {"type": "Point", "coordinates": [lon, lat, *rest]}, "properties": props}
+    dataset = load_bytes(json.dumps({"type": "FeatureCollection", "features": [feature]}).encode(), ".geojson")
+    assert dataset is not None and (dataset.events[0].lon, dataset.events[0].lat) == (lon, lat)
 
 
 @SETTINGS
