@@ -112,6 +112,7 @@ class Layout:
 
     @property
     def has_dates(self) -> bool:
+        """Whether the table has a column to date its events by."""
         return bool(self.start or self.end or self.year)
 
     def consumed(self) -> set[str]:
@@ -171,6 +172,7 @@ class AcledLayout(Layout):
 
     @staticmethod
     def matches(columns: Columns) -> bool:
+        """Whether the header is an ACLED export's."""
         return columns.has("event_id_cnty") or columns.has("event_date", "event_type", "actor1")
 
     def __init__(self, columns: Columns) -> None:
@@ -205,6 +207,7 @@ class UcdpLayout(Layout):
 
     @staticmethod
     def matches(columns: Columns) -> bool:
+        """Whether the header is a UCDP GED file's."""
         return columns.has("date_start") and (
             columns.has("dyad_name") or columns.has("conflict_name") or columns.has("where_coordinates")
         )
