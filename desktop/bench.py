@@ -521,11 +521,13 @@ class _PaintClock:
     def __init__(self, view) -> None:
         self.view = view
         self.times: dict[int, float] = {}
+        self.infos: dict[int, dict[str, Any]] = {}
         self.last_info: dict[str, Any] = {}
         view.framePainted.connect(self._on_painted)
 
     def _on_painted(self, seq: int, info: dict) -> None:
         self.times.setdefault(seq, time.perf_counter())
+        self.infos.setdefault(seq, info)
         self.last_info = info
 
     def wait(self, seq: int, timeout_s: float) -> float | None:
@@ -571,10 +573,15 @@ def child_size(path: str, moves: int, naive_runs: int, out: str, prefer_window: 
 
     latencies: list[float] = []
     kinds: dict[str, list[float]] = {}
+    produced: list[float] = []
+    page_work: list[float] = []
+    python_side: list[float] = []
     windows = slider_windows(dataset.date_range(), moves)
     for kind, window in windows:
+        sent_at = time.time()
         t0 = time.perf_counter()
         seq = host.set_window(window)
+        python_side.append((time.perf_counter() - t0) * 1000)
         done = clock.wait(seq, 60)
         if done is None:
             print(f"bench: window {window} did not paint within 60 s", file=sys.stderr)
@@ -582,10 +589,20 @@ def child_size(path: str, moves: int, naive_runs: int, out: str, prefer_window: 
         ms = (done - t0) * 1000
         latencies.append(ms)
         kinds.setdefault(kind, []).append(ms)
+        info = clock.infos.get(seq, {})
+        if info.get("producedAt"):
+            produced.append(info["producedAt"] - sent_at * 1000)
+        page_work.append((info.get("filterMs") or 0) + (info.get("drawMs") or 0))
     row["slider_ms_p50"] = round(percentile(latencies, 50), 1)
     row["slider_ms_p95"] = round(percentile(latencies, 95), 1)
     row["slider_moves"] = len(latencies)
     row["slider_ms_p50_by_kind"] = {k: round(percentile(v, 50), 1) for k, v in kinds.items()}
+    # Where the time goes: Python until the message leaves, the page's filter
+    # and draw, and the frame holding the drawing produced (the rest of
+    # slider_ms is the acknowledgement's wait for the next frame).
+    row["slider_python_ms_p50"] = round(percentile(python_side, 50), 1)
+    row["slider_page_work_ms_p50"] = round(percentile(page_work, 50), 1)
+    row["slider_frame_produced_ms_p50"] = round(percentile(produced, 50), 1) if produced else None
     row["frame"] = {k: clock.last_info.get(k) for k in ("mode", "shown", "inView")}
 
     me = proc_status(os.getpid())

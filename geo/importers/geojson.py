@@ -12,9 +12,12 @@ properties, so nothing is lost.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 import warnings as pywarnings
 from collections import Counter
 from typing import Any
@@ -102,7 +105,8 @@ def read_geojson(raw: bytes, name: str, progress: Progress | None = None) -> Dat
         If the file is not GeoJSON, holds no usable event, or the read was cancelled.
     """
     text = _decode_text(raw, name)
-    streamed = _read_collection_streaming(text, name, progress)
+    with _collector_paused():
+        streamed = _read_collection_streaming(text, name, progress)
     if streamed is not None:
         return streamed
     data = _parse_text(text, name)
@@ -124,6 +128,23 @@ def read_geojson(raw: bytes, name: str, progress: Progress | None = None) -> Dat
         reader.add(feature)
     ticker.report(1.0)
     return reader.finish(extra, name)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a reader makes millions of objects.
+
+    Every few hundred new containers the collector runs, and its full passes
+    walk every event read so far: two thirds of the time of reading a million
+    features. Nothing read here forms a cycle that needs it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _FeatureReader:
