@@ -1,0 +1,552 @@
+"""The time slider: a position plus a window length over the dataset's dates, as a view of ViewState.window.
+
+The slider's positions are the periods (days, weeks, months, quarters, years,
+or a custom span) from the dataset's first date to its last. Above it a strip
+shows how many events fall in each period. Play steps through the periods;
+previous / next jump to the period of the previous / next event, skipping
+empty time.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QStyleOptionSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.model import ViewState
+from geo.dates import TimeWindow
+from geo.filtering import step_event
+from geo.periods import UNITS, Step, auto_step, count_overlapping, default_step, period_starts, step_of_window, year_of
+
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
+BASE_INTERVAL_MS = 800  # one period per 0.8 s at 1x
+STRIP_PAD = 2
+ALL_TIME = "all"
+CUSTOM = "span"
+BAR = QColor("#9db3cc")
+BAR_IN_WINDOW = QColor("#1f5fa8")
+BAND = QColor(31, 95, 168, 38)
+
+
+def count_text(shown: int, total: int) -> str:
+    """``3 of 13 events``."""
+    return f"{shown:,} of {total:,} event" + ("" if total == 1 else "s")
+
+
+class QtHistogramStrip(QWidget):
+    """Event counts per period, painted as bars, with the current window shaded.
+
+    Clicking or dragging on the strip asks for the period under the pointer
+    (``timeClicked``); the strip itself changes nothing.
+    """
+
+    timeClicked = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edges = np.zeros(0)
+        self.counts = np.zeros(0, dtype=np.int64)
+        self.window: tuple[float, float] | None = None
+        self.cumulative = False
+        self._map = (0.0, 0.0, 1.0, 1.0)  # t0, x0, t1, x1: a time-linear axis
+        self.setMinimumHeight(52)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setToolTip("Events per period; click to move the window there")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(600, 52)
+
+    def set_axis(self, t0: float, x0: float, t1: float, x1: float) -> None:
+        """Place time ``t0`` at pixel ``x0`` and ``t1`` at ``x1``."""
+        self._map = (t0, x0, t1, x1) if t1 != t0 else (t0, x0, t0 + 1, x1)
+        self.update()
+
+    def set_counts(self, edges: np.ndarray, counts: np.ndarray) -> None:
+        self.edges, self.counts = edges, counts
+        self.update()
+
+    def set_window(self, window: tuple[float, float] | None, cumulative: bool) -> None:
+        self.window, self.cumulative = window, cumulative
+        self.update()
+
+    def x_of(self, ms: float) -> float:
+        t0, x0, t1, x1 = self._map
+        return x0 + (ms - t0) * (x1 - x0) / (t1 - t0)
+
+    def time_of(self, x: float) -> float:
+        t0, x0, t1, x1 = self._map
+        return t0 + (x - x0) * (t1 - t0) / (x1 - x0) if x1 != x0 else t0
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        palette = self.palette()
+        rect = self.rect()
+        label_height = 14
+        bars = QRectF(0, 3, rect.width(), rect.height() - label_height - 4)
+        painter.fillRect(rect, palette.color(QPalette.ColorRole.Base))
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.drawLine(QPointF(0, bars.bottom() + 0.5), QPointF(rect.width(), bars.bottom() + 0.5))
+        if self.window is not None:
+            lo, hi = self.window
+            left = 0.0 if self.cumulative or not math.isfinite(lo) else self.x_of(lo)
+            right = rect.width() if not math.isfinite(hi) else self.x_of(hi)
+            painter.fillRect(QRectF(left, 0, max(2.0, right - left), bars.bottom()), BAND)
+        peak = int(self.counts.max()) if self.counts.size else 0
+        if peak > 0:
+            for k, count in enumerate(self.counts):
+                if count <= 0:
+                    continue
+                a, b = self.x_of(self.edges[k]), self.x_of(self.edges[k + 1])
+                height = max(2.0, bars.height() * count / peak)
+                inside = self._in_window(self.edges[k], self.edges[k + 1])
+                painter.fillRect(QRectF(a + 0.5, bars.bottom() - height, max(1.0, b - a - 1), height), BAR_IN_WINDOW if inside else BAR)
+        self._paint_years(painter, bars.bottom() + 2, label_height)
+        painter.end()
+
+    def _in_window(self, lo: float, hi: float) -> bool:
+        if self.window is None:
+            return True
+        w_lo, w_hi = self.window
+        return lo < w_hi and (self.cumulative or hi > w_lo)
+
+    def _paint_years(self, painter: QPainter, top: float, height: int) -> None:
+        if self.edges.size < 2:
+            return
+        first, last = year_of(self.edges[0]), year_of(self.edges[-1] - 1)
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        span = max(1, last - first)
+        px_per_year = (self.x_of(self.edges[-1]) - self.x_of(self.edges[0])) / max(1, span + 1)
+        every = next((n for n in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if n * px_per_year >= metrics.horizontalAdvance("20000")), 1000)
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        for year in range(first, last + 1):
+            if year % every:
+                continue
+            x = self.x_of(TimeWindow.year(year).lo)
+            if x < -1 or x > self.width() + 1:
+                continue
+            painter.drawLine(QPointF(x, top - 4), QPointF(x, top))
+            text = str(year)
+            width = metrics.horizontalAdvance(text)
+            left = min(max(0.0, x - width / 2), self.width() - width)
+            painter.drawText(QRectF(left, top, width + 2, height), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.timeClicked.emit(self.time_of(event.position().x()))
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self.timeClicked.emit(self.time_of(event.position().x()))
+
+
+class QtTimeSlider(QWidget):
+    """Position, window length, cumulative mode, play and step, over ViewState.window.
+
+    Signals
+    -------
+    playingChanged(bool)
+        Playback started or stopped.
+    """
+
+    playingChanged = Signal(bool)
+
+    def __init__(self, state: ViewState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.step: Step = Step("month")  # the length the slider steps by (kept while the window is all time)
+        self.origin = 0.0  # start of position 0
+        self.span: tuple[float, float] | None = None  # the dataset's dates
+        self._per_category: list[tuple[np.ndarray, np.ndarray]] = []  # sorted starts and ends, by category code
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._on_tick)
+        self.speed = 1.0
+
+        self.strip = QtHistogramStrip(self)
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setPageStep(1)
+        self.slider.setAccessibleName("Time window position")
+        self.length = QComboBox(self)
+        self.length.setToolTip("Window length")
+        for unit in UNITS:
+            self.length.addItem(unit.capitalize(), unit)
+        self.length.addItem("All time", ALL_TIME)
+        self.length.setPlaceholderText("Custom")
+        self.cumulative = QCheckBox("Cumulative", self)
+        self.cumulative.setToolTip("Show everything up to the end of the window")
+        self.loop = QCheckBox("Loop", self)
+        self.speed_box = QComboBox(self)
+        self.speed_box.setToolTip("Play speed")
+        for speed in SPEEDS:
+            self.speed_box.addItem(f"{speed:g}×", speed)
+        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+        self.window_label = QLabel(self)
+        self.window_label.setObjectName("windowLabel")
+        font = self.window_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.window_label.setFont(font)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+
+        self.play_action = self._action("Play", "Space", self.toggle_play, "media-playback-start", QStyle.StandardPixmap.SP_MediaPlay)
+        self.previous_action = self._action("Previous Event", "Left", lambda: self.step_event(False), "media-skip-backward", QStyle.StandardPixmap.SP_MediaSkipBackward)
+        self.next_action = self._action("Next Event", "Right", lambda: self.step_event(True), "media-skip-forward", QStyle.StandardPixmap.SP_MediaSkipForward)
+        self.previous_period_action = self._action("Previous Period", "Shift+Left", lambda: self.move_by(-1))
+        self.next_period_action = self._action("Next Period", "Shift+Right", lambda: self.move_by(1))
+        self.first_action = self._action("First Period", "Home", lambda: self.jump(False))
+        self.last_action = self._action("Last Period", "End", lambda: self.jump(True))
+        self.play_action.setCheckable(True)
+
+        self._build_layout()
+        self.slider.valueChanged.connect(self._on_slider_changed)
+        self.length.currentIndexChanged.connect(self._on_length_changed)
+        self.cumulative.toggled.connect(self._on_cumulative_toggled)
+        self.speed_box.currentIndexChanged.connect(lambda i: self.set_speed(SPEEDS[i]))
+        self.strip.timeClicked.connect(self._on_time_clicked)
+        state.datasetChanged.connect(self._on_dataset_changed)
+        state.eventsEdited.connect(self._on_dataset_changed)
+        state.windowChanged.connect(self._on_window_changed)
+        state.categoriesChanged.connect(self._on_categories_changed)
+        state.searchChanged.connect(self._update_labels)
+        self._on_dataset_changed()
+
+    # --- building -----------------------------------------------------------
+
+    def _action(self, text: str, shortcut: str, slot, icon_name: str = "", pixmap=None) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{text} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+        if pixmap is not None:
+            action.setIcon(self.style().standardIcon(pixmap))
+        action.triggered.connect(slot)
+        self.addAction(action)  # the shortcut works wherever the window has focus
+        return action
+
+    def _button(self, action: QAction) -> QToolButton:
+        button = QToolButton(self)
+        button.setDefaultAction(action)
+        button.setAutoRaise(True)
+        button.setIconSize(QSize(20, 20))
+        return button
+
+    def _build_layout(self) -> None:
+        self._slider_row = QHBoxLayout()
+        self._slider_row.setContentsMargins(0, 0, 0, 0)
+        self._slider_row.addWidget(self.slider)
+        controls = QHBoxLayout()
+        controls.setContentsMargins(0, 0, 0, 0)
+        controls.setSpacing(4)
+        controls.addWidget(self._button(self.previous_action))
+        controls.addWidget(self._button(self.play_action))
+        controls.addWidget(self._button(self.next_action))
+        controls.addWidget(self.speed_box)
+        controls.addWidget(self.loop)
+        controls.addSpacing(16)
+        window_caption = QLabel("Window:", self)
+        window_caption.setBuddy(self.length)
+        controls.addWidget(window_caption)
+        controls.addWidget(self.length)
+        controls.addWidget(self.cumulative)
+        self.controls = controls
+        self._extra_at = controls.count()
+        controls.addStretch(1)
+        heading = QHBoxLayout()
+        heading.setContentsMargins(0, 0, 0, 0)
+        heading.addWidget(self.window_label)
+        heading.addSpacing(12)
+        heading.addWidget(self.count_label)
+        heading.addStretch(1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 4, 8, 6)
+        column.setSpacing(2)
+        column.addLayout(heading)
+        column.addWidget(self.strip)
+        column.addLayout(self._slider_row)
+        column.addSpacing(4)
+        column.addLayout(controls)
+
+    def add_control(self, caption: str, widget: QWidget) -> None:
+        """Add another view of the time window (the year filter) to the row of controls."""
+        label = QLabel(caption, self)
+        label.setBuddy(widget)
+        self.controls.insertSpacing(self._extra_at, 16)
+        self.controls.insertWidget(self._extra_at + 1, label)
+        self.controls.insertWidget(self._extra_at + 2, widget)
+        self._extra_at += 3
+
+    # --- the model, seen by the slider ------------------------------------------
+
+    def _on_dataset_changed(self) -> None:
+        dataset = self.state.dataset
+        self.span = dataset.date_range()
+        cols = dataset.columns
+        # Sorted once per dataset and category: a category change then only adds up counts.
+        finite = np.isfinite(cols.lo) & np.isfinite(cols.hi)
+        self._per_category = []
+        for code in range(len(cols.categories)):
+            keep = finite & (cols.cat == code)
+            self._per_category.append((np.sort(cols.lo[keep]), np.sort(cols.hi[keep])))
+        if self.span is not None:
+            self.step = default_step(*self.span)
+        enabled = self.span is not None
+        for widget in (self.slider, self.length, self.cumulative, self.strip):
+            widget.setEnabled(enabled)
+        for action in (self.play_action, self.previous_action, self.next_action, self.first_action, self.last_action,
+                       self.previous_period_action, self.next_period_action):
+            action.setEnabled(enabled)
+        self._on_categories_changed()
+        self._on_window_changed()
+
+    def _on_categories_changed(self) -> None:
+        if self.span is None:
+            self.strip.set_counts(np.zeros(0), np.zeros(0, dtype=np.int64))
+            self._update_labels()
+            return
+        edges = period_starts(auto_step(*self.span), *self.span)
+        counts = np.zeros(max(0, len(edges) - 1), dtype=np.int64)
+        hidden = self.state.hidden_categories
+        for name, (lo, hi) in zip(self.state.dataset.columns.categories, self._per_category):
+            if name not in hidden:
+                counts += count_overlapping(lo, hi, edges)
+        self.strip.set_counts(edges, counts)
+        self._update_labels()
+
+    def _on_window_changed(self) -> None:
+        window = self.state.window
+        finite = math.isfinite(window.lo) and math.isfinite(window.hi)
+        if finite:
+            self.step = step_of_window(window.lo, window.hi, prefer=self.step) or self.step
+        self._place_positions()
+        with QSignalBlocker(self.length):
+            self._show_length(None if window.is_all_time else self.step if finite else False)
+        with QSignalBlocker(self.cumulative):
+            self.cumulative.setChecked(self.state.cumulative)
+        with QSignalBlocker(self.slider):
+            if finite:
+                self.slider.setValue(self.step.index(self.origin, window.lo))
+            elif math.isfinite(window.lo) or math.isfinite(window.hi):
+                edge = window.lo if math.isfinite(window.lo) else window.hi - 1
+                self.slider.setValue(self.step.index(self.origin, edge))
+        self.strip.set_window(None if window.is_all_time and not self.state.cumulative else (window.lo, window.hi), self.state.cumulative)
+        self._update_labels()
+
+    def _place_positions(self) -> None:
+        """Set the slider's range to the periods of ``self.step`` covering the dataset (and the window)."""
+        if self.span is None:
+            with QSignalBlocker(self.slider):
+                self.slider.setRange(0, 0)
+            return
+        lo, hi = self.span
+        window = self.state.window
+        if math.isfinite(window.lo):
+            lo = min(lo, window.lo)
+        if math.isfinite(window.hi):
+            hi = max(hi, window.hi)
+        if self.step.unit == CUSTOM and math.isfinite(window.lo):
+            # Custom spans count from the window itself, so the window is one of the positions.
+            self.origin = window.lo - math.ceil((window.lo - lo) / self.step.span) * self.step.span
+        else:
+            self.origin = self.step.floor(lo)
+        last = self.step.index(self.origin, hi - 1)
+        with QSignalBlocker(self.slider):
+            self.slider.setRange(0, max(0, last))
+        self._align_strip()
+
+    def _show_length(self, step: Step | None | bool) -> None:
+        """Show ``step`` in the length box: None for all time, False for an open-ended window."""
+        custom = self.length.findData(CUSTOM)
+        if isinstance(step, Step) and step.unit == CUSTOM:
+            if custom < 0:
+                custom = self.length.count() - 1
+                self.length.insertItem(custom, step.label(), CUSTOM)
+            self.length.setItemText(custom, step.label())
+            self.length.setCurrentIndex(custom)
+            return
+        if custom >= 0:
+            self.length.removeItem(custom)
+        if step is None:
+            self.length.setCurrentIndex(self.length.findData(ALL_TIME))
+        elif step is False:
+            self.length.setCurrentIndex(-1)
+        else:
+            self.length.setCurrentIndex(self.length.findData(step.unit))
+
+    def _update_labels(self) -> None:
+        self.window_label.setText(self.state.window_label())
+        total = len(self.state.dataset)
+        shown = int(np.count_nonzero(self.state.visible_mask())) if total else 0
+        self.count_label.setText(count_text(shown, total))
+
+    # --- the user, through the slider -------------------------------------------
+
+    def _on_slider_changed(self, value: int) -> None:
+        if self.span is None:
+            return
+        self.set_window(*self.step.window(self.origin, value))
+
+    def _on_length_changed(self, index: int) -> None:
+        unit = self.length.itemData(index)
+        if unit is None or self.span is None:
+            return
+        if unit == ALL_TIME:
+            self.stop()
+            self.state.set_window(TimeWindow.all_time())
+            return
+        if unit == CUSTOM:
+            return
+        window = self.state.window
+        anchor = window.lo if math.isfinite(window.lo) else self.span[0]
+        step = Step(unit)
+        self.step = step
+        self.set_window(*step.window(step.floor(anchor), 0))
+
+    def _on_cumulative_toggled(self, checked: bool) -> None:
+        self.state.set_window(self.state.window, cumulative=checked)
+
+    def _on_time_clicked(self, ms: float) -> None:
+        if self.span is None:
+            return
+        lo, hi = self.step.window(self.origin, self.step.index(self.origin, ms))
+        self.set_window(lo, hi)
+
+    def set_window(self, lo: float, hi: float) -> None:
+        self.state.set_window(TimeWindow(lo, hi))
+
+    # --- stepping and playing ----------------------------------------------------
+
+    def move_by(self, periods: int) -> None:
+        """Move the window by whole periods (from all time: start at the first period)."""
+        if self.span is None:
+            return
+        if self.state.window.is_all_time:
+            self._on_slider_changed(0 if periods >= 0 else self.slider.maximum())
+            return
+        self.slider.setValue(min(self.slider.maximum(), max(0, self.slider.value() + periods)))
+
+    def jump(self, to_end: bool) -> None:
+        """Home / End: the first or last period."""
+        if self.span is None:
+            return
+        value = self.slider.maximum() if to_end else 0
+        if self.state.window.is_all_time or self.slider.value() == value:
+            self._on_slider_changed(value)
+        else:
+            self.slider.setValue(value)
+
+    def step_event(self, forward: bool) -> bool:
+        """Move to the period of the next (previous) event, skipping empty time; False at the end."""
+        if self.span is None:
+            return False
+        window = self.state.window
+        if window.is_all_time:
+            after = -math.inf if forward else math.inf
+        else:
+            after = float(np.nextafter(window.hi, -math.inf)) if forward else window.lo
+        moment = step_event(self.state.dataset, after, forward)
+        if moment is None:
+            return False
+        self.set_window(*self.step.window(self.origin, self.step.index(self.origin, moment)))
+        return True
+
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def set_speed(self, speed: float) -> None:
+        self.speed = speed
+        with QSignalBlocker(self.speed_box):
+            index = self.speed_box.findData(speed)
+            if index >= 0:
+                self.speed_box.setCurrentIndex(index)
+        self._timer.setInterval(max(10, round(BASE_INTERVAL_MS / speed)))
+
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.stop()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        """Step through the periods from here (from the start, if at the end or showing all time)."""
+        if self.span is None:
+            return
+        if self.state.window.is_all_time or (self.slider.value() >= self.slider.maximum() and not self.loop.isChecked()):
+            self._on_slider_changed(0)
+        self._timer.setInterval(max(10, round(BASE_INTERVAL_MS / self.speed)))
+        self._timer.start()
+        self._show_playing(True)
+
+    def stop(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self._show_playing(False)
+
+    def _show_playing(self, playing: bool) -> None:
+        self.play_action.setChecked(playing)
+        self.play_action.setText("Pause" if playing else "Play")
+        pixmap = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_action.setIcon(self.style().standardIcon(pixmap))
+        self.playingChanged.emit(playing)
+
+    def _on_tick(self) -> None:
+        if self.slider.value() < self.slider.maximum():
+            self.slider.setValue(self.slider.value() + 1)
+        elif self.loop.isChecked():
+            self.slider.setValue(0)
+        else:
+            self.stop()
+
+    # --- keeping the strip's axis under the slider's handle ----------------------
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._align_strip()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._align_strip()
+
+    def _align_strip(self) -> None:
+        """Put the centre of each period on the strip right above the slider's handle for it.
+
+        The slider is inset so that its first and last handle positions sit at
+        the middle of the first and last periods drawn on the strip.
+        """
+        width = self.strip.width()
+        if self.span is None or width < 20:
+            return
+        option = QStyleOptionSlider()
+        self.slider.initStyleOption(option)
+        handle = self.slider.style().pixelMetric(QStyle.PixelMetric.PM_SliderLength, option, self.slider)
+        count = self.slider.maximum() + 1
+        first_lo, first_hi = self.step.window(self.origin, 0)
+        last_lo, last_hi = self.step.window(self.origin, count - 1)
+        period_px = (width - 2 * STRIP_PAD) / count
+        inset = max(0, round(STRIP_PAD + period_px / 2 - handle / 2))
+        self._slider_row.setContentsMargins(inset, 0, inset, 0)
+        if count == 1:
+            self.strip.set_axis(first_lo, STRIP_PAD, first_hi, width - STRIP_PAD)
+            return
+        x0, x1 = inset + handle / 2, width - inset - handle / 2
+        self.strip.set_axis((first_lo + first_hi) / 2, x0, (last_lo + last_hi) / 2, x1)

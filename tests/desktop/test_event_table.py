@@ -1,0 +1,129 @@
+"""The event table, its lazy model, and the category and search widgets, on a bare ViewState."""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from desktop.model import ViewState
+from desktop.widgets.qt_category_filter import QtCategoryFilter
+from desktop.widgets.qt_event_table import DATE, INDEX_ROLE, SORT_ROLE, TITLE, QtEventTable
+from desktop.widgets.qt_search import QtSearch
+from geo.dates import TimeWindow, parse_date
+from geo.events import Dataset, Event
+from geo.importers import load_dataset
+from geo.paths import default_dataset
+
+
+@pytest.fixture
+def state():
+    return ViewState(load_dataset(default_dataset()))
+
+
+@pytest.fixture
+def table(qtbot, state):
+    widget = QtEventTable(state)
+    qtbot.addWidget(widget)
+    widget.resize(700, 400)
+    widget.show()
+    return widget
+
+
+def column(table, col: int, role=Qt.ItemDataRole.DisplayRole) -> list:
+    model = table.model()
+    return [model.data(model.index(r, col), role) for r in range(model.rowCount())]
+
+
+def test_rows_show_dates_at_their_precision_sorted_by_start(state, table):
+    state.set_window(TimeWindow.year(2020))
+    assert column(table, DATE) == ["Nov 2020", "Nov 2020", "5 Nov 2020", "8 Nov 2020 – 21 Nov 2020"]
+    starts = column(table, DATE, SORT_ROLE)
+    assert starts == sorted(starts)
+    assert starts[0] == parse_date("2020-11").lo
+    table.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
+    assert column(table, DATE)[0] == "8 Nov 2020 – 21 Nov 2020"
+    table.sortByColumn(TITLE, Qt.SortOrder.AscendingOrder)
+    titles = column(table, TITLE)
+    assert titles == sorted(titles, key=str.casefold)
+    # Sorting survives a filter change.
+    state.set_window(TimeWindow.all_time())
+    titles = column(table, TITLE)
+    assert len(titles) == 13 and titles == sorted(titles, key=str.casefold)
+
+
+def test_tooltips_escape_dataset_text(qtbot):
+    hostile = Event(id="x", title="<img src=x onerror=alert(1)>", lon=1, lat=2, summary="<script>alert(2)</script>")
+    state = ViewState(Dataset(events=[hostile]))
+    table = QtEventTable(state)
+    qtbot.addWidget(table)
+    tip = table.model().data(table.model().index(0, TITLE), Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tip and "<script" not in tip and "&lt;img" in tip
+
+
+def test_selection_follows_the_model_both_ways(state, table):
+    table.selectRow(2)
+    assert state.selected == table.model().data(table.model().index(2, 0), INDEX_ROLE)
+    state.set_selected(12)
+    assert table.selected_events() == [12]
+    # An event the filter hides has no row to select.
+    state.set_window(TimeWindow.year(2014))
+    assert table.selected_events() == []
+    state.set_window(TimeWindow.all_time())
+    assert table.selected_events() == [12]
+
+
+def test_category_boxes_and_search_set_the_model(qtbot, state):
+    boxes = QtCategoryFilter(state)
+    search = QtSearch(state)
+    qtbot.addWidget(boxes)
+    qtbot.addWidget(search)
+    assert list(boxes.boxes) == ["exercise", "defence", "diplomacy", "trade", "energy"]
+    assert boxes.boxes["energy"].text() == "energy (3)"
+    boxes.boxes["energy"].click()
+    assert state.hidden_categories == {"energy"}
+    state.set_hidden_categories(set())
+    assert boxes.boxes["energy"].isChecked()
+    QTest.keyClicks(search, "gwadar")
+    with qtbot.waitSignal(state.searchChanged, timeout=2_000):
+        pass  # typing applies after a pause
+    assert state.search == "gwadar"
+    assert list(np.flatnonzero(state.visible_mask())) == [6]
+
+
+def big_dataset(n: int) -> Dataset:
+    rng = np.random.default_rng(7)
+    days = [parse_date(f"{2010 + y}-{m:02d}-{d:02d}") for y in range(15) for m in range(1, 13) for d in range(1, 29)]
+    picks = rng.integers(0, len(days), n)
+    cats = ("exercise", "defence", "diplomacy", "trade", "energy")
+    codes = rng.integers(0, len(cats), n)
+    lat, lon = rng.uniform(20, 60, n), rng.uniform(40, 90, n)
+    events = [Event(id=str(i), title=f"Event {i}", lon=float(lon[i]), lat=float(lat[i]), start=days[picks[i]], category=cats[codes[i]]) for i in range(n)]
+    return Dataset(events=events, name="synthetic")
+
+
+def test_a_million_events_filter_without_per_row_work(qtbot):
+    dataset = big_dataset(1_000_000)
+    state = ViewState(dataset)
+    table = QtEventTable(state)
+    qtbot.addWidget(table)
+    table.show()
+    timings = []
+    for year in (2012, 2016, 2020, 2023):
+        start = time.perf_counter()
+        state.set_window(TimeWindow.year(year))
+        QTest.qWait(0)
+        timings.append(time.perf_counter() - start)
+        assert table.model().rowCount() == int(np.count_nonzero(state.visible_mask()))
+    start = time.perf_counter()
+    state.set_hidden_categories({"trade"})
+    timings.append(time.perf_counter() - start)
+    # About 10-80 ms here; a loop over the rows in Python would take seconds.
+    assert statistics.median(timings) < 0.2, timings
+    last = table.model().rowCount() - 1
+    assert math.isfinite(table.model().data(table.model().index(last, DATE), SORT_ROLE))
