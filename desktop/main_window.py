@@ -1,0 +1,571 @@
+"""The main window: the map in the middle, time controls below, the event list beside it.
+
+It assembles the widgets around one :class:`~desktop.model.ViewState` and
+wires menus to them; the widgets never talk to each other.
+
+Hooks for the editing module (``desktop.editing.install_editing(window)``):
+``window.menus`` (``"file"``, ``"edit"``, ``"view"``, ``"time"``, ``"help"``),
+``window.named_actions`` (``"save"`` and ``"save_as"`` stay disabled unless the
+editing module offers ``save(window)`` and ``save_as(window)``), ``window.state``,
+``window.view`` (also ``window.map_view``), ``window.open_path(path)``, and
+``window.close_guards``: callables asked before the dataset is replaced or the
+window closes, any of which may return False to keep things as they are (the
+editing module's ``maybe_save(window)`` is one).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QEventLoop, QPoint, QRect, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QImage, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.map_view import QtMapView, image_is_blank
+from desktop.model import ViewState
+from desktop.settings import Settings
+from desktop.widgets.map_link import BASEMAPS, OFFLINE, MapLink
+from desktop.widgets.qt_category_filter import QtCategoryFilter
+from desktop.widgets.qt_event_table import QtEventTable
+from desktop.widgets.qt_search import QtSearch
+from desktop.widgets.qt_time_slider import SPEEDS, QtTimeSlider, count_text
+from desktop.widgets.qt_year_filter import QtYearFilter
+from geo.dates import TimeWindow
+from geo.errors import EventmapError
+from geo.events import Dataset
+from geo.paths import default_dataset
+
+log = logging.getLogger("eventmap")
+
+DEFAULT_SIZE = (1400, 900)
+MAX_ERROR_LINES = 25
+STATUS_MS = 8000
+
+
+class MainWindow(QMainWindow):
+    """The eventmap window.
+
+    Parameters
+    ----------
+    settings
+        Remembered choices (loaded from the config folder when None).
+    remember
+        Whether closing the window saves geometry and choices (not for screenshots).
+    """
+
+    def __init__(self, settings: Settings | None = None, remember: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setObjectName("eventmapMainWindow")
+        self.settings = settings if settings is not None else Settings.load()
+        self.remember = remember
+        self.close_guards: list[Callable[[], bool]] = []
+        self.state = ViewState(parent=self)
+        self.view = QtMapView(self)
+        self.map_view = self.view  # the name the editing module looks for
+        self.setCentralWidget(self.view)
+        self.map_link = MapLink(self.state, self.view, self.settings.basemap)
+
+        self.time_slider = QtTimeSlider(self.state, self)
+        self.year_filter = QtYearFilter(self.state, self)
+        self.time_slider.add_control("Year:", self.year_filter)
+        self.time_slider.set_speed(self.settings.play_speed if self.settings.play_speed in SPEEDS else 1.0)
+        self.time_slider.loop.setChecked(self.settings.loop)
+        self.search = QtSearch(self.state, self)
+        self.categories = QtCategoryFilter(self.state, self)
+        self.table = QtEventTable(self.state, self)
+        self._build_docks()
+        self._build_status_bar()
+        self.menus: dict[str, QMenu] = {}
+        self.named_actions: dict[str, QAction] = {}
+        self._build_menus()
+        self.setAcceptDrops(True)
+
+        self.state.datasetChanged.connect(self._on_dataset_changed)
+        self.state.eventsEdited.connect(self._update_counts)
+        self.state.windowChanged.connect(self._update_counts)
+        self.state.categoriesChanged.connect(self._update_counts)
+        self.state.searchChanged.connect(self._update_counts)
+        self.state.dirtyChanged.connect(self.setWindowModified)
+        self.table.eventsSelected.connect(self._on_events_selected)
+        self.map_link.tilesFailed.connect(self._on_tiles_failed)
+        self.view.bridge.pageError.connect(lambda message: self.statusBar().showMessage(f"Map: {message}", STATUS_MS))
+        self._on_dataset_changed()
+
+        self.resize(*DEFAULT_SIZE)
+        if remember:
+            self._restore_layout()
+        self._install_editing()
+
+    # --- assembling ---------------------------------------------------------------
+
+    def _build_docks(self) -> None:
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.time_dock = QDockWidget("Time", self)
+        self.time_dock.setObjectName("timeDock")
+        self.time_dock.setWidget(self.time_slider)
+        self.time_dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.time_dock)
+
+        panel = QWidget(self)
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.setSpacing(6)
+        column.addWidget(self.search)
+        column.addWidget(self.categories)
+        column.addWidget(self.table, 1)
+        self.events_dock = QDockWidget("Events", self)
+        self.events_dock.setObjectName("eventsDock")
+        self.events_dock.setWidget(panel)
+        self.events_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.events_dock)
+        self.resizeDocks([self.events_dock], [480], Qt.Orientation.Horizontal)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.distance_label = QLabel(self)
+        self.distance_label.setObjectName("distanceLabel")
+        self.distance_label.hide()
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("statusCount")
+        self.basemap_label = QLabel(self)
+        self.basemap_label.setObjectName("statusBasemap")
+        bar.addPermanentWidget(self.distance_label)
+        bar.addPermanentWidget(self.count_label)
+        bar.addPermanentWidget(self.basemap_label)
+        self._show_basemap()
+
+    def _action(self, key: str, text: str, slot: Callable | None = None, shortcut: str | QKeySequence.StandardKey | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.named_actions[key] = action
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = self.menus["file"] = bar.addMenu("&File")
+        file.addAction(self._action("open", "&Open…", self._on_open, "Ctrl+O", "Open an event file (GeoJSON, CSV, KML, KMZ)"))
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+        file.addSeparator()
+        for key, text, shortcut in (("save", "&Save", "Ctrl+S"), ("save_as", "Save &As…", "Ctrl+Shift+S")):
+            action = self._action(key, text, None, shortcut)
+            action.setEnabled(False)  # the editing module connects and enables these
+            file.addAction(action)
+        file.addAction(self._action("import", "&Import…", self._on_import, None, "Read events from a CSV, KML or KMZ file (ACLED, UCDP, Google Earth…)"))  # the editing module connects and enables these
+        file.addSeparator()
+        file.addAction(self._action("export", "&Export…", self._on_export, "Ctrl+E", "Export the map as PNG, PDF or HTML, or the events as GeoJSON"))
+        file.addSeparator()
+        quit_action = self._action("quit", "&Quit", self.close, "Ctrl+Q")
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file.addAction(quit_action)
+
+        self.menus["edit"] = bar.addMenu("&Edit")
+
+        view = self.menus["view"] = bar.addMenu("&View")
+        basemaps = view.addMenu("&Basemap")
+        self.basemap_group = QActionGroup(self)
+        for key, basemap in BASEMAPS.items():
+            action = self._action(f"basemap:{key}", basemap.title, lambda _checked=False, k=key: self.set_basemap(k))
+            action.setCheckable(True)
+            action.setChecked(key == self.map_link.basemap.key)
+            self.basemap_group.addAction(action)
+            basemaps.addAction(action)
+            if key == "natural-earth-110m":
+                basemaps.addSeparator()
+        view.addAction(self._action("fit_all", "&Fit All", self.map_link.fit_all, "Ctrl+0", "Zoom the map to all events"))
+        view.addSeparator()
+        for key, dock in (("show_time", self.time_dock), ("show_events", self.events_dock)):
+            action = dock.toggleViewAction()
+            action.setText(f"Show {dock.windowTitle()} Panel")
+            self.named_actions[key] = action
+            view.addAction(action)
+
+        time = self.menus["time"] = bar.addMenu("&Time")
+        slider = self.time_slider
+        for action in (slider.play_action, slider.previous_action, slider.next_action, None, slider.previous_period_action,
+                       slider.next_period_action, slider.first_action, slider.last_action):
+            if action is None:
+                time.addSeparator()
+            else:
+                time.addAction(action)
+        self.named_actions.update(play=slider.play_action, previous_event=slider.previous_action, next_event=slider.next_action)
+
+        help_menu = self.menus["help"] = bar.addMenu("&Help")
+        about = self._action("about", "&About eventmap", self._on_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(about)
+
+    def _finish_edit_menu(self) -> None:
+        edit = self.menus["edit"]
+        if edit.actions():
+            edit.addSeparator()
+        edit.addAction(self._action("find", "&Find…", self._on_find, "Ctrl+F", "Search the events"))
+        edit.addAction(self._action("reset_filters", "&Reset Filters", self.reset_filters, None, "Show all time, every category, no search"))
+
+    def _install_editing(self) -> None:
+        """Let the editing module add undo, add/edit/delete and saving, if it is installed."""
+        if importlib.util.find_spec("desktop.editing") is not None:
+            try:
+                import desktop.editing as editing
+            except ImportError as exc:
+                log.warning("editing is not available: %s", exc)
+            else:
+                editing.install_editing(self)
+                for key, name in (("save", "save"), ("save_as", "save_as")):
+                    function = getattr(editing, name, None)
+                    if function is not None:
+                        self.named_actions[key].triggered.connect(lambda _checked=False, f=function: f(self))
+                        self.named_actions[key].setEnabled(True)
+                if hasattr(editing, "maybe_save"):
+                    self.close_guards.append(lambda: editing.maybe_save(self))
+                saved = getattr(getattr(self, "editing", None), "saved", None)
+                if saved is not None:
+                    saved.connect(self._on_saved)
+        self._finish_edit_menu()
+
+    def _restore_layout(self) -> None:
+        # Docks first: which are shown decides how small the window may be.
+        if self.settings.window_state:
+            self.restoreState(QByteArray.fromBase64(self.settings.window_state.encode("ascii")))
+        if self.settings.geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.geometry.encode("ascii")))
+
+    # --- datasets --------------------------------------------------------------------
+
+    def may_replace(self) -> bool:
+        """Ask every close guard whether the current dataset may go."""
+        return all(guard() for guard in self.close_guards)
+
+    def open_path(self, path: str | Path, window: TimeWindow | None = None, cumulative: bool = False) -> bool:
+        """Open an event file; on failure show why and keep the current dataset.
+
+        Returns True when the file was opened.
+        """
+        path = Path(path)
+        if not self.may_replace():
+            return False
+        try:
+            dataset = self._load(path)
+        except EventmapError as exc:
+            self.show_load_error(path, exc)
+            return False
+        if dataset is None:  # cancelled
+            self.statusBar().showMessage(f"Did not open {path.name}", STATUS_MS)
+            return False
+        self.show_dataset(dataset, window, cumulative)
+        if path.resolve() != default_dataset().resolve():
+            self.settings.add_recent(path)
+            if self.remember:
+                self.settings.save()
+        warnings = f" ({len(dataset.warnings)} warnings)" if dataset.warnings else ""
+        self.statusBar().showMessage(f"Opened {path.name}: {len(dataset):,} events{warnings}", STATUS_MS)
+        return True
+
+    def _load(self, path: Path) -> Dataset | None:
+        if importlib.util.find_spec("desktop.loader") is not None:
+            from desktop.loader import load_with_progress
+
+            return load_with_progress(self, path)
+        from geo.importers import load_dataset
+
+        return load_dataset(path)
+
+    def show_load_error(self, path: Path, error: EventmapError) -> None:
+        lines = error.lines()
+        if len(lines) > MAX_ERROR_LINES:
+            lines = lines[:MAX_ERROR_LINES] + [f"… and {len(lines) - MAX_ERROR_LINES} more problems"]
+        QMessageBox.warning(self, f"Could not open {path.name}", "\n".join(lines))
+        self.statusBar().showMessage(f"Could not open {path.name}; still showing {self.state.dataset.name}", STATUS_MS)
+
+    def show_dataset(self, dataset: Dataset, window: TimeWindow | None = None, cumulative: bool = False) -> None:
+        """Show another dataset with fresh filters (the map page is built once)."""
+        self.time_slider.stop()
+        self.state.set_search("")
+        self.state.set_hidden_categories(frozenset())
+        self.state.set_window(window or TimeWindow.all_time(), cumulative)
+        self.state.set_dataset(dataset)
+
+    def reset_filters(self) -> None:
+        self.state.set_search("")
+        self.state.set_hidden_categories(frozenset())
+        self.state.set_window(TimeWindow.all_time(), cumulative=False)
+
+    def _on_dataset_changed(self) -> None:
+        dataset = self.state.dataset
+        self.setWindowTitle(f"{dataset.name}[*] — eventmap")
+        self.setWindowModified(self.state.dirty)
+        self._on_events_selected([])
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        self.count_label.setText(self.time_slider.count_label.text() or count_text(0, len(self.state.dataset)))
+
+    # --- menus --------------------------------------------------------------------------
+
+    def _on_open(self) -> None:
+        from geo.importers import file_filter
+
+        start = str(Path(self.settings.last_dataset).parent) if self.settings.last_dataset else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open events", start, file_filter())
+        if path:
+            self.open_path(path)
+
+    def _on_import(self) -> None:
+        start = str(Path(self.settings.last_dataset).parent) if self.settings.last_dataset else str(Path.home())
+        filters = "Tables and KML (*.csv *.tsv *.txt *.kml *.kmz *.geojson *.json);;CSV (*.csv *.tsv *.txt);;KML and KMZ (*.kml *.kmz);;GeoJSON from other tools (*.geojson *.json)"
+        path, _ = QFileDialog.getOpenFileName(self, "Import events", start, filters)
+        if path:
+            self.open_path(path)
+
+    def _on_saved(self, path: str) -> None:
+        self.settings.add_recent(path)
+        if self.remember:
+            self.settings.save()
+        self.statusBar().showMessage(f"Saved {path}", STATUS_MS)
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        for n, text in enumerate(self.settings.recent_files, 1):
+            path = Path(text)
+            action = menu.addAction(f"&{n % 10} {path.name}  —  {path.parent}")
+            action.setData(text)
+            action.triggered.connect(lambda _checked=False, p=text: self._open_recent(p))
+        if self.settings.recent_files:
+            menu.addSeparator()
+            menu.addAction("Clear Recent Files", self._clear_recent)
+        else:
+            menu.addAction("No recent files").setEnabled(False)
+
+    def _open_recent(self, text: str) -> None:
+        if not Path(text).exists():
+            self.settings.forget_recent(text)
+            QMessageBox.warning(self, "File not found", f"{text}\nno longer exists; it was removed from the recent files.")
+            return
+        self.open_path(text)
+
+    def _clear_recent(self) -> None:
+        self.settings.recent_files = []
+        if self.remember:
+            self.settings.save()
+
+    def _on_find(self) -> None:
+        self.events_dock.show()
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _on_about(self) -> None:
+        from desktop.widgets.about_dialog import QtAboutDialog
+
+        QtAboutDialog(self).exec()
+
+    def set_basemap(self, key: str) -> None:
+        """Show another basemap (the page is rebuilt, keeping the view)."""
+        key = key if key in BASEMAPS else OFFLINE
+        self.named_actions[f"basemap:{key}"].setChecked(True)
+        self.settings.basemap = key
+        self.map_link.set_basemap(key)
+        self._show_basemap()
+
+    def _show_basemap(self) -> None:
+        self.basemap_label.setText(f"Basemap: {self.map_link.basemap.title}")
+
+    def _on_tiles_failed(self, name: str) -> None:
+        self.named_actions[f"basemap:{OFFLINE}"].setChecked(True)
+        self.settings.basemap = OFFLINE
+        self._show_basemap()
+        self.statusBar().showMessage(f"Could not load {name} tiles (no network?); showing the offline Natural Earth basemap", 15000)
+
+    def _on_events_selected(self, indices: list[int]) -> None:
+        if len(indices) != 2:
+            self.distance_label.hide()
+            return
+        from geo.gazetteer import distance_km
+
+        a, b = (self.state.dataset.events[i] for i in indices)
+        km = distance_km((a.lat, a.lon), (b.lat, b.lon))
+        names = [e.place or e.title for e in (a, b)]
+        self.distance_label.setText(f"{names[0]} – {names[1]}: {km:,.1f} km")
+        self.distance_label.setToolTip("Geodesic distance (WGS 84) between the two selected events")
+        self.distance_label.show()
+
+    # --- export -------------------------------------------------------------------------
+
+    def _on_export(self) -> None:
+        from desktop.widgets.export_dialog import QtExportDialog
+
+        dataset = self.state.dataset
+        folder = Path(self.settings.export_dir) if self.settings.export_dir else Path.home()
+        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in f"{dataset.name}-{self.state.window_label()}").strip("-")
+        dialog = QtExportDialog((self.view.width(), self.view.height()), folder / f"{name[:80] or 'eventmap'}.png",
+                                dataset.name, self.settings.export_format, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        choice = dialog.choice()
+        self.settings.export_dir = str(choice.path.parent)
+        self.settings.export_format = choice.format
+        self.export_to(choice.path, choice.size, choice.scale, choice.title)
+
+    def export_to(self, path: str | Path, size: tuple[int, int] | None = None, scale: float = 1.0, title: str | None = None) -> Path | None:
+        """Export what the map shows (same area, window, categories, search) to ``path``."""
+        from desktop.export import ExportRequest
+        from desktop.widgets.export_dialog import run_export
+
+        page = self.map_link.page_state() or {}
+        bounds = None
+        if page.get("bounds"):
+            (south, west), (north, east) = page["bounds"]
+            bounds = ((south, west), (north, east))
+        state = self.state
+        request = ExportRequest(
+            out=Path(path), dataset=state.dataset, window=state.window, size=size or (self.view.width(), self.view.height()),
+            scale=scale, basemap=self.map_link.basemap.shapes, title=title or state.dataset.name,
+            hidden_categories=state.hidden_categories, search=state.search, cumulative=state.cumulative, bounds=bounds,
+        )
+        self.statusBar().showMessage(f"Exporting to {request.out}…")
+        written = run_export(self, request)
+        if written is None:
+            self.statusBar().showMessage("Export failed", STATUS_MS)
+        else:
+            self.statusBar().showMessage(f"Exported {written}", STATUS_MS)
+        return written
+
+    # --- the window ------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            # After the drop returns: a dialog inside a drop handler blocks the drag source.
+            QTimer.singleShot(0, lambda: self.open_path(files[0]))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.may_replace():
+            event.ignore()
+            return
+        self.time_slider.stop()
+        if self.remember:
+            self.settings.geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
+            self.settings.window_state = bytes(self.saveState().toBase64()).decode("ascii")
+            self.settings.play_speed = self.time_slider.speed
+            self.settings.loop = self.time_slider.loop.isChecked()
+            self.settings.save()
+        super().closeEvent(event)
+
+
+# --- running the app ----------------------------------------------------------------------
+
+
+def grab_window(window: MainWindow, timeout_ms: int = 5000) -> QImage:
+    """A picture of the whole window, once the map's part of it is not blank."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        image = window.grab().toImage()
+        ratio = image.devicePixelRatio()
+        corner = window.view.mapTo(window, QPoint(0, 0))
+        part = image.copy(QRect(round(corner.x() * ratio), round(corner.y() * ratio),
+                                round(window.view.width() * ratio), round(window.view.height() * ratio)))
+        if not image_is_blank(part) or time.monotonic() > deadline:
+            return image
+        loop = QEventLoop()
+        QTimer.singleShot(15, loop.quit)
+        loop.exec()
+
+
+def delete_window(window: MainWindow) -> None:
+    """Delete the window now, asking nothing: its map page must be gone before the WebEngine profile."""
+    import shiboken6
+
+    if shiboken6.isValid(window):
+        window.close_guards.clear()
+        window.close()
+        if shiboken6.isValid(window):
+            shiboken6.delete(window)
+
+
+def run_app(
+    file: str | None = None,
+    window: TimeWindow | None = None,
+    cumulative: bool = False,
+    screenshot: str | None = None,
+    size: tuple[int, int] | None = None,
+    basemap: str | None = None,
+) -> int:
+    """Open the window on ``file`` (the bundled dataset when None); with ``screenshot``, save a picture and exit.
+
+    Returns the process exit code: 0, or 1 when a screenshot cannot be made.
+    """
+    from desktop.app import application
+
+    app = application(headless=screenshot is not None)
+    settings = Settings.load()
+    if basemap:
+        settings.basemap = basemap
+    if screenshot is not None:
+        return _screenshot(file, window, cumulative, Path(screenshot), size or DEFAULT_SIZE, settings)
+    main = MainWindow(settings)
+    if size:
+        main.resize(*size)
+    main.show()
+    opened = main.open_path(file, window, cumulative) if file else False
+    if not opened:
+        main.open_path(default_dataset(), window, cumulative)
+    try:
+        return app.exec()
+    finally:
+        delete_window(main)
+
+
+def _screenshot(file: str | None, window: TimeWindow | None, cumulative: bool, out: Path, size: tuple[int, int], settings: Settings) -> int:
+    from geo.importers import load_dataset
+
+    try:
+        dataset = load_dataset(file or default_dataset())
+    except EventmapError as exc:
+        for n, line in enumerate(exc.lines()):
+            print(f"eventmap: {line}" if n == 0 else f"  {line}", file=sys.stderr)
+        return 1
+    main = MainWindow(settings, remember=False)
+    try:
+        main.resize(*size)
+        main.show_dataset(dataset, window, cumulative)
+        main.show()
+        view = main.view
+        if not view.wait_painted(0) or not view.wait_painted(main.map_link.last_seq):
+            print("eventmap: the map did not finish drawing", file=sys.stderr)
+            return 1
+        image = grab_window(main)
+        if not image.save(str(out), "PNG"):
+            print(f"eventmap: {out}: could not write the PNG file", file=sys.stderr)
+            return 1
+        print(f"wrote {out} ({main.state.window_label()}: {main.time_slider.count_label.text()})")
+        return 0
+    finally:
+        delete_window(main)

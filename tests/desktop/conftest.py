@@ -1,0 +1,54 @@
+"""Fixtures for window tests: a factory that opens main windows and deletes them afterwards."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.app import register_scheme
+from geo.paths import default_dataset
+
+# The eventmap: scheme must be known before WebEngine starts; pytest-qt's
+# QApplication is made without desktop.app.application(), so register it here.
+register_scheme()
+
+WAIT_MS = 30_000
+
+
+@pytest.fixture
+def make_main_window(qtbot):
+    """Make a shown main window on a dataset (the bundled one by default), its map drawn.
+
+    Every window made is deleted at the end of the test, before the next one:
+    a map page must never outlive the test that made it.
+    """
+    from desktop.main_window import MainWindow, delete_window
+
+    windows = []
+
+    def make(path=None, size=(1100, 720), **kwargs) -> MainWindow:
+        window = MainWindow(**kwargs)
+        windows.append(window)
+        if size is not None:
+            window.resize(*size)
+        window.show()
+        with qtbot.waitSignal(window.view.mapReady, timeout=WAIT_MS):
+            assert window.open_path(path or default_dataset())
+        return window
+
+    yield make
+    for window in windows:
+        delete_window(window)
+
+
+@pytest.fixture
+def map_state(qtbot):
+    """``map_state(window)``: what the page shows, asked once it has drawn the last change sent to it."""
+
+    def ask(window) -> dict:
+        seq = window.map_link.last_seq
+        qtbot.waitUntil(lambda: window.view.is_ready and window.view.last_painted >= seq, timeout=WAIT_MS)
+        state = window.map_link.page_state()
+        assert state is not None
+        return state
+
+    return ask

@@ -1,0 +1,97 @@
+"""Settings in the (temporary) config folder, remembered across windows; start-up and --screenshot."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from PySide6.QtGui import QImage
+
+from desktop.map_view import image_is_blank
+from desktop.settings import Settings, settings_path
+from geo.config import config_dir
+from geo.dates import TimeWindow
+from geo.paths import default_dataset
+
+
+def test_settings_live_in_the_config_folder(fresh_settings):
+    assert settings_path().parent == config_dir()
+    assert str(settings_path()).startswith(str(fresh_settings))
+    settings = Settings.load()
+    assert settings == Settings()
+    settings.basemap = "natural-earth-110m"
+    settings.add_recent("/tmp/a.geojson")
+    settings.save()
+    again = Settings.load()
+    assert again.basemap == "natural-earth-110m"
+    assert again.recent_files == ["/tmp/a.geojson"] and again.last_dataset == "/tmp/a.geojson"
+
+
+def test_damaged_or_strange_settings_give_the_defaults():
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json", encoding="utf-8")
+    assert Settings.load() == Settings()
+    path.write_text(json.dumps({"basemap": 3, "play_speed": 2, "recent_files": ["a", 5], "loop": "yes", "unknown": 1}), encoding="utf-8")
+    settings = Settings.load()
+    assert settings.basemap == "natural-earth" and settings.play_speed == 2.0 and settings.loop is False
+    assert settings.recent_files == ["a"]
+
+
+def test_recent_files_are_unique_newest_first_and_bounded():
+    settings = Settings()
+    for n in range(15):
+        settings.add_recent(f"/data/{n}.csv")
+    settings.add_recent("/data/3.csv")
+    assert settings.recent_files[0] == "/data/3.csv"
+    assert len(settings.recent_files) == 10 and len(set(settings.recent_files)) == 10
+
+
+@pytest.mark.webengine
+def test_choices_persist_across_two_windows(make_main_window, tmp_path):
+    from desktop.main_window import delete_window
+
+    copy = tmp_path / "mine.geojson"
+    shutil.copy(default_dataset(), copy)
+    first = make_main_window(size=(790, 560))  # fits the offscreen screen (800 x 600)
+    first.set_basemap("natural-earth-110m")
+    first.time_slider.set_speed(4.0)
+    first.time_slider.loop.setChecked(True)
+    first.events_dock.hide()
+    assert first.open_path(copy)
+    delete_window(first)
+    assert settings_path().is_file()
+
+    second = make_main_window(size=None)
+    assert second.map_link.basemap.key == "natural-earth-110m"
+    assert second.named_actions["basemap:natural-earth-110m"].isChecked()
+    assert second.time_slider.speed == 4.0 and second.time_slider.loop.isChecked()
+    assert second.settings.recent_files[0] == str(copy.resolve())
+    assert (second.width(), second.height()) == (790, 560)
+    assert not second.events_dock.isVisible()
+
+
+@pytest.mark.webengine
+def test_screenshot_saves_the_whole_window_once_painted(qapp, tmp_path, capsys):
+    from desktop.main_window import run_app
+
+    out = tmp_path / "w.png"
+    assert run_app(None, window=TimeWindow.year(2020), screenshot=str(out), size=(1000, 680)) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1000, 680)
+    assert not image_is_blank(image)
+    assert "2020: 4 of 13 events" in capsys.readouterr().out
+    assert not settings_path().exists()  # automation leaves the user's settings alone
+
+
+def test_screenshot_of_a_bad_file_fails_with_a_message(qapp, tmp_path, capsys):
+    from desktop.main_window import run_app
+
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}', encoding="utf-8")
+    assert run_app(str(bad), screenshot=str(tmp_path / "w.png")) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("eventmap: ") and "bad.geojson" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "w.png").exists()
