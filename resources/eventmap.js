@@ -154,6 +154,8 @@
     visible = out.subarray(0, m);
     EM.state.shown = m;
     updateCount();
+    // The hovered marker may be filtered out: its tooltip goes (the next mouse move brings it back).
+    if (hoverPos >= 0) { hoverPos = -1; tooltip.remove(); }
   }
 
   /* ---- details (popup and tooltip text) ---------------------------------- */
@@ -651,7 +653,7 @@
   function updateCount() {
     if (!countBox) return;
     var total = d ? d.n : 0;
-    countBox.textContent = " · " + EM.state.shown + " of " + total + (total === 1 ? " event" : " events");
+    countBox.textContent = " · " + EM.state.shown.toLocaleString("en-US") + " of " + total.toLocaleString("en-US") + (total === 1 ? " event" : " events");
   }
 
   function addLegend() {
