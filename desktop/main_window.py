@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -53,8 +54,10 @@ from geo.paths import default_dataset
 log = logging.getLogger("eventmap")
 
 DEFAULT_SIZE = (1400, 900)
+EVENTS_WIDTH = 560  # the event list's first width; the map gets the rest
 MAX_ERROR_LINES = 25
 STATUS_MS = 8000
+SETTLE_MS = 50
 
 
 class MainWindow(QMainWindow):
@@ -134,7 +137,7 @@ class MainWindow(QMainWindow):
         self.events_dock.setWidget(panel)
         self.events_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.events_dock)
-        self.resizeDocks([self.events_dock], [480], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.events_dock], [EVENTS_WIDTH], Qt.Orientation.Horizontal)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -145,9 +148,9 @@ class MainWindow(QMainWindow):
         self.count_label.setObjectName("statusCount")
         self.basemap_label = QLabel(self)
         self.basemap_label.setObjectName("statusBasemap")
-        bar.addPermanentWidget(self.distance_label)
-        bar.addPermanentWidget(self.count_label)
-        bar.addPermanentWidget(self.basemap_label)
+        for label in (self.distance_label, self.count_label, self.basemap_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
         self._show_basemap()
 
     def _action(self, key: str, text: str, slot: Callable | None = None, shortcut: str | QKeySequence.StandardKey | None = None,
@@ -419,7 +422,7 @@ class MainWindow(QMainWindow):
 
         dataset = self.state.dataset
         folder = Path(self.settings.export_dir) if self.settings.export_dir else Path.home()
-        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in f"{dataset.name}-{self.state.window_label()}").strip("-")
+        name = re.sub(r"[^\w]+", "-", f"{dataset.name} {self.state.window_label()}").strip("-")
         dialog = QtExportDialog((self.view.width(), self.view.height()), folder / f"{name[:80] or 'eventmap'}.png",
                                 dataset.name, self.settings.export_format, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -561,6 +564,9 @@ def _screenshot(file: str | None, window: TimeWindow | None, cumulative: bool, o
         if not view.wait_painted(0) or not view.wait_painted(main.map_link.last_seq):
             print("eventmap: the map did not finish drawing", file=sys.stderr)
             return 1
+        settle = QEventLoop()
+        QTimer.singleShot(SETTLE_MS, settle.quit)  # let the last frame reach the widget
+        settle.exec()
         image = grab_window(main)
         if not image.save(str(out), "PNG"):
             print(f"eventmap: {out}: could not write the PNG file", file=sys.stderr)
