@@ -815,17 +815,21 @@ def child_shots(n: int, folder: str) -> int:
     clock = _PaintClock(host.view)
     host.show_dataset(dataset)
     clock.wait(0, 300)
+    host.view.send("fitAll")
     shots = [
         ("all-time", TimeWindow.all_time(), None),
         ("year-2020", TimeWindow.year(2020), None),
-        ("zoom-peshawar-2020", TimeWindow.year(2020), (34.01, 71.58, 11)),
-        ("zoom-peshawar-mar-2020", TimeWindow.between("2020-03", "2020-03"), (34.01, 71.58, 12)),
+        ("pakistan-2020", TimeWindow.year(2020), (32.5, 69.5, 7)),
+        ("peshawar-mar-2020", TimeWindow.between("2020-03", "2020-03"), (34.01, 71.58, 11)),
+        ("peshawar-15-mar-2020", TimeWindow.between("2020-03-15", "2020-03-15"), (34.01, 71.58, 12)),
     ]
+    from PySide6.QtCore import QEventLoop, QTimer  # noqa: PLC0415
+
     for name, window, place in shots:
         seq = host.set_window(window)
-        if place is not None:
-            seq = host.view.send("setView", {"lat": place[0], "lon": place[1], "zoom": place[2]})
+        seq = host.view.send("setView", {"lat": place[0], "lon": place[1], "zoom": place[2]}) if place else seq
         clock.wait(seq, 60)
+        _spin(QEventLoop, QTimer, 400)  # the painted frame reaches the widget a moment later
         image = host.view.grab()
         image.save(str(out / f"map-{n}-{name}.png"), "PNG")
         print(f"{out / f'map-{n}-{name}.png'}: {clock.last_info}")
