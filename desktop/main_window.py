@@ -177,7 +177,8 @@ class MainWindow(QMainWindow):
             action = self._action(key, text, None, shortcut)
             action.setEnabled(False)  # the editing module connects and enables these
             file.addAction(action)
-        file.addAction(self._action("import", "&Import…", self._on_import, None, "Read events from a CSV, KML or KMZ file (ACLED, UCDP, Google Earth…)"))  # the editing module connects and enables these
+        file.addAction(self._action("import", "&Import…", self._on_import, None,
+                                    "Read events from a CSV, KML or KMZ file (ACLED, UCDP, Google Earth…)"))  # the editing module connects and enables these
         file.addSeparator()
         file.addAction(self._action("export", "&Export…", self._on_export, "Ctrl+E", "Export the map as PNG, PDF or HTML, or the events as GeoJSON"))
         file.addSeparator()
@@ -338,7 +339,8 @@ class MainWindow(QMainWindow):
 
     def _on_import(self) -> None:
         start = str(Path(self.settings.last_dataset).parent) if self.settings.last_dataset else str(Path.home())
-        filters = "Tables and KML (*.csv *.tsv *.txt *.kml *.kmz *.geojson *.json);;CSV (*.csv *.tsv *.txt);;KML and KMZ (*.kml *.kmz);;GeoJSON from other tools (*.geojson *.json)"
+        filters = ("Tables and KML (*.csv *.tsv *.txt *.kml *.kmz *.geojson *.json);;CSV (*.csv *.tsv *.txt);;"
+                   "KML and KMZ (*.kml *.kmz);;GeoJSON from other tools (*.geojson *.json)")
         path, _ = QFileDialog.getOpenFileName(self, "Import events", start, filters)
         if path:
             self.open_path(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6 import __version__ as PYSIDE_VERSION
+import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -41,7 +41,7 @@ def about_html() -> str:
         "<h3>Data</h3>"
         f"<table cellspacing='6'>{rows}</table>"
         "<h3>Software</h3>"
-        f"<p>{software}.<br>Qt {html.escape(qVersion())}, PySide6 {html.escape(PYSIDE_VERSION)}. eventmap itself is MIT-licensed.</p>"
+        f"<p>{software}.<br>Qt {html.escape(qVersion())}, PySide6 {html.escape(PySide6.__version__)}. eventmap itself is MIT-licensed.</p>"
     )
 
 

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, QRect, QSignalBlocker, QSize, Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.model import ViewState
 from desktop.widgets.qt_event_table import UNCATEGORISED, swatch
 from geo.mapbuild import category_colors
-
 
 
 class FlowLayout(QLayout):

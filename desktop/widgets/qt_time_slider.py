@@ -208,9 +208,10 @@ class QtTimeSlider(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
 
-        self.play_action = self._action("Play", "Space", self.toggle_play, "media-playback-start", QStyle.StandardPixmap.SP_MediaPlay)
-        self.previous_action = self._action("Previous Event", "Left", lambda: self.step_event(False), "media-skip-backward", QStyle.StandardPixmap.SP_MediaSkipBackward)
-        self.next_action = self._action("Next Event", "Right", lambda: self.step_event(True), "media-skip-forward", QStyle.StandardPixmap.SP_MediaSkipForward)
+        pixmaps = QStyle.StandardPixmap
+        self.play_action = self._action("Play", "Space", self.toggle_play, pixmaps.SP_MediaPlay)
+        self.previous_action = self._action("Previous Event", "Left", lambda: self.step_event(False), pixmaps.SP_MediaSkipBackward)
+        self.next_action = self._action("Next Event", "Right", lambda: self.step_event(True), pixmaps.SP_MediaSkipForward)
         self.previous_period_action = self._action("Previous Period", "Shift+Left", lambda: self.move_by(-1))
         self.next_period_action = self._action("Next Period", "Shift+Right", lambda: self.move_by(1))
         self.first_action = self._action("First Period", "Home", lambda: self.jump(False))
@@ -232,7 +233,7 @@ class QtTimeSlider(QWidget):
 
     # --- building -----------------------------------------------------------
 
-    def _action(self, text: str, shortcut: str, slot, icon_name: str = "", pixmap=None) -> QAction:
+    def _action(self, text: str, shortcut: str, slot, pixmap=None) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -326,7 +327,7 @@ class QtTimeSlider(QWidget):
         edges = period_starts(auto_step(*self.span), *self.span)
         counts = np.zeros(max(0, len(edges) - 1), dtype=np.int64)
         hidden = self.state.hidden_categories
-        for name, (lo, hi) in zip(self.state.dataset.columns.categories, self._per_category):
+        for name, (lo, hi) in zip(self.state.dataset.columns.categories, self._per_category, strict=True):
             if name not in hidden:
                 counts += count_overlapping(lo, hi, edges)
         self.strip.set_counts(edges, counts)
