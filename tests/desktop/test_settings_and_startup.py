@@ -95,3 +95,28 @@ def test_screenshot_of_a_bad_file_fails_with_a_message(qapp, tmp_path, capsys):
     assert err.startswith("eventmap: ") and "bad.geojson" in err
     assert "Traceback" not in err
     assert not (tmp_path / "w.png").exists()
+
+
+@pytest.mark.webengine
+def test_a_bad_file_on_the_command_line_shows_why_then_opens_the_bundled_dataset(qapp, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop.main_window import MainWindow, run_app
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("no,coordinates,here\n1,2,3\n", encoding="utf-8")
+    shown: list[tuple[str, str]] = []
+    opened: list[tuple[str, bool]] = []
+    original = MainWindow.open_path
+
+    def open_path(self, path, *args, **kwargs):
+        result = original(self, path, *args, **kwargs)
+        opened.append((str(path), result))
+        return result
+
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append((title, text)))
+    monkeypatch.setattr(MainWindow, "open_path", open_path)
+    monkeypatch.setattr(QApplication, "exec", staticmethod(lambda: 0))  # the user quits at once
+    assert run_app(str(bad)) == 0
+    assert opened == [(str(bad), False), (str(default_dataset()), True)]
+    assert len(shown) == 1 and "bad.csv" in shown[0][0]
