@@ -54,7 +54,7 @@ from geo.paths import default_dataset
 log = logging.getLogger("eventmap")
 
 DEFAULT_SIZE = (1400, 900)
-EVENTS_WIDTH = 560  # the event list's first width; the map gets the rest
+EVENTS_SHARE, EVENTS_WIDTH = 0.4, (360, 560)  # the event list's first width; the map gets the rest
 MAX_ERROR_LINES = 25
 STATUS_MS = 8000
 SETTLE_MS = 50
@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         self.events_dock.setWidget(panel)
         self.events_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.events_dock)
-        self.resizeDocks([self.events_dock], [EVENTS_WIDTH], Qt.Orientation.Horizontal)
+        self._docks_sized = False
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         # Docks first: which are shown decides how small the window may be.
         if self.settings.window_state:
-            self.restoreState(QByteArray.fromBase64(self.settings.window_state.encode("ascii")))
+            self._docks_sized = self.restoreState(QByteArray.fromBase64(self.settings.window_state.encode("ascii")))
         if self.settings.geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.geometry.encode("ascii")))
 
@@ -470,6 +470,15 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             # After the drop returns: a dialog inside a drop handler blocks the drag source.
             QTimer.singleShot(0, lambda: self.open_path(files[0]))
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._docks_sized:
+            # First run: size the event list to the window (later runs restore the user's layout).
+            self._docks_sized = True
+            least, most = EVENTS_WIDTH
+            width = min(most, max(least, round(self.width() * EVENTS_SHARE)))
+            self.resizeDocks([self.events_dock], [width], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.may_replace():
