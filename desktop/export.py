@@ -115,6 +115,7 @@ def export_html_text(request: ExportRequest) -> str:
 def render_image(request: ExportRequest):
     """Render the map offscreen at the requested size and scale; returns a QImage."""
     import shiboken6
+    from PySide6.QtCore import Qt
 
     from desktop.app import application
     from desktop.map_view import QtMapView
@@ -125,6 +126,8 @@ def render_image(request: ExportRequest):
     try:
         view.resize(round(width * request.scale), round(height * request.scale))
         view.setZoomFactor(request.scale)
+        # Rendered for real, but never mapped on the user's screen.
+        view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         view.show()
         view.show_dataset(request.dataset, request.window, request.options("app"))
         image = view.grab_painted()

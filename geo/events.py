@@ -190,7 +190,7 @@ class EventColumns:
         years = []
         for year in range(first, last + 1):
             start = parse_date(f"{year:04d}")
-            if bool(np.any((self.lo < start.hi) & (self.hi > start.lo) & np.isfinite(self.lo + self.hi))):
+            if bool(np.any((self.lo < start.hi) & (self.hi > start.lo) & np.isfinite(self.lo) & np.isfinite(self.hi))):
                 years.append(year)
         return years
 

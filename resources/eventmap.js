@@ -686,6 +686,14 @@
     });
   }
 
+  function fitPadding(options) {
+    // Keep the events clear of the title box (top) and the legend (bottom right).
+    var size = map.getSize(), small = size.x < 500 || size.y < 350;
+    options.paddingTopLeft = small ? [10, 10] : [30, cfg.showTitle ? 75 : 20];
+    options.paddingBottomRight = small ? [10, 10] : [cfg.showLegend ? 130 : 30, 30];
+    return options;
+  }
+
   /* ---- calls from the host ------------------------------------------------ */
 
   EM.handlers.setWindow = function (p) {
@@ -723,7 +731,7 @@
   };
 
   EM.handlers.fitAll = function (p) {
-    map.fitBounds(cfg.fit);
+    map.fitBounds(cfg.fit, fitPadding({}));
     requestFrame(p.seq);
   };
 
@@ -831,7 +839,7 @@
     map.attributionControl.setPrefix("Leaflet");
     map.attributionControl.addAttribution("Basemap: Natural Earth");
     if (cfg.view) map.setView([cfg.view[0], cfg.view[1]], cfg.view[2], { animate: false });
-    else map.fitBounds(cfg.fit, { animate: false });
+    else map.fitBounds(cfg.fit, fitPadding({ animate: false }));
 
     var pane = map.createPane("eventmapEvents");
     pane.style.zIndex = 450;
