@@ -484,10 +484,14 @@
   function placeSiteLabels(scale, ox, oy, size, boxes) {
     ctx.font = "bold 12px sans-serif";
     var placed = [];
-    cfg.sites.forEach(function (s) {
+    var points = cfg.sites.map(function (s) {
       var lat = Math.max(-MAX_LAT, Math.min(MAX_LAT, s.lat)), sn = Math.sin((lat * Math.PI) / 180);
-      var x = ((s.lon + 180) / 360) * scale - ox;
-      var y = (0.5 - Math.log((1 + sn) / (1 - sn)) / (4 * Math.PI)) * scale - oy;
+      return [((s.lon + 180) / 360) * scale - ox, (0.5 - Math.log((1 + sn) / (1 - sn)) / (4 * Math.PI)) * scale - oy];
+    });
+    // Every site's own dot is an obstacle for every label.
+    points.forEach(function (p) { boxes.push([p[0] - 4, p[1] - 4, p[0] + 4, p[1] + 4]); });
+    cfg.sites.forEach(function (s, i) {
+      var x = points[i][0], y = points[i][1];
       if (x < -50 || y < -20 || x > size.x + 50 || y > size.y + 20) return;
       var w = ctx.measureText(s.name).width, h = 14, gap = RADIUS + 4;
       // Try eight directions at growing distances; far labels get a leader line.
@@ -520,7 +524,8 @@
     ctx.lineJoin = "round";
     placed.forEach(function (p) {
       if (p.leader) {
-        var lx = Math.max(p.tx, Math.min(p.tx + p.w, p.x)), ly = p.ty;
+        // End at the nearest point of the label's box, never inside the text.
+        var lx = Math.max(p.tx - 2, Math.min(p.tx + p.w + 2, p.x)), ly = Math.max(p.ty - 8, Math.min(p.ty + 8, p.y));
         ctx.beginPath();
         ctx.moveTo(p.x, p.y);
         ctx.lineTo(lx, ly);
@@ -833,7 +838,8 @@
     cumulative = !!cfg.cumulative;
     var hidden = new Set(cfg.hidden || []);
     catOn = cfg.categories.map(function (_, i) { return !hidden.has(i); });
-    if (cfg.zoomSnap !== undefined) map.options.zoomSnap = cfg.zoomSnap;
+    // Quarter steps let the first view fit the events snugly (everything is vector).
+    map.options.zoomSnap = cfg.zoomSnap !== undefined ? cfg.zoomSnap : 0.25;
     map.getContainer().style.visibility = "hidden";
     map.getContainer().style.background = cfg.sea;
     map.attributionControl.setPrefix("Leaflet");
