@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.event_dialog import QtEventDialog
 from desktop.model import ViewState
@@ -148,10 +148,9 @@ class EditingController(QObject):
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
-        if QKeySequence("Ctrl+Shift+Z") not in redo_keys:
-            redo_keys.insert(0, QKeySequence("Ctrl+Shift+Z"))
-        self.redo_action.setShortcuts(redo_keys)
+        # Ctrl+Shift+Z first (the one the menu shows), then the platform's own (Ctrl+Y on Windows).
+        redo = QKeySequence("Ctrl+Shift+Z")
+        self.redo_action.setShortcuts([redo, *(k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k != redo)])
         self.add_action = QAction("&Add Event…", self)
         self.add_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.add_action.setStatusTip("Add an event: its title, dates, place and more")
@@ -270,6 +269,8 @@ class EditingController(QObject):
         # Found by identity: undo and redo restore the same objects, so the
         # event is still found if the list changed while the form was open.
         index = next((i for i, e in enumerate(events) if e is dialog.original), -1)
+        if event == dialog.original:
+            return  # OK without a change: nothing to undo, nothing unsaved
         if index < 0:
             show_error(self.window, "Event not changed", "The event was deleted while its form was open; the changes were not applied.")
             return
@@ -325,7 +326,7 @@ class EditingController(QObject):
 
 
 def _event_table(window: QWidget):
-    from desktop.widgets.qt_event_table import QtEventTable  # noqa: PLC0415 - the window's widget, if it has one
+    from desktop.widgets.qt_event_table import QtEventTable
 
     return window.findChild(QtEventTable)
 

@@ -142,6 +142,7 @@ class QtEventDialog(QDialog):
         self.start_error = _plain_label(error=True)
         self.end_error = _plain_label(error=True)
         self.where_status = _plain_label()
+        self.where_status.setVisible(False)
         self.where_error = _plain_label(error=True)
         self.url_error = _plain_label(error=True)
 

@@ -70,7 +70,7 @@ class _Reader(QObject):
             self.error = exc
         except MemoryError:
             self.error = EventmapError(f"{self.path.name}: not enough memory to read this file")
-        except Exception as exc:  # noqa: BLE001 - a reader's bug must not take the open data with it
+        except Exception as exc:
             log.exception("reading %s failed", self.path)
             self.error = EventmapError(f"{self.path.name}: could not be read ({type(exc).__name__}: {exc})")
         finally:

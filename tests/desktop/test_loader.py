@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
-import desktop.loader as loader
+from desktop import loader
 from desktop.loader import load_with_progress
 from desktop.model import ViewState
 from desktop.warnings_dialog import QtWarningsDialog
