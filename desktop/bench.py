@@ -101,6 +101,7 @@ def run_bench(sizes: list[int], json_out: str | None = None, moves: int = 30, na
             naive = naive_runs if n <= naive_limit else 0
             out = folder / f"result-{n}.json"
             args = ["size", str(path), "--moves", str(moves), "--naive-runs", str(naive), "--out", str(out)]
+            load_before = _load_average()
             code, seconds = _run_child(args, env, CHILD_TIMEOUT_S)
             if code == 0 and out.exists():
                 row = json.loads(out.read_text())
@@ -110,11 +111,15 @@ def run_bench(sizes: list[int], json_out: str | None = None, moves: int = 30, na
                 row = {"error": f"the measuring process failed (exit {code}) after {seconds:.0f} s"}
                 failed = True
             row["file_mb"] = round(path.stat().st_size / 1e6, 1)
+            # Other work on the machine slows every number: say how busy it was.
+            row["load_average"] = [load_before, _load_average()]
             results["sizes"][str(n)] = row
             path.unlink(missing_ok=True)
             _say(f"{n:,} events: {_brief_row(row)}")
         _say("start-up: cold start, floor and PNG export")
+        load_before = _load_average()
         results.update(measure_startup(env, folder, cold_runs))
+        results["startup_load_average"] = [load_before, _load_average()]
     finally:
         if own_dir:
             _remove_tree(folder)
@@ -248,6 +253,13 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
+def _load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -327,6 +339,9 @@ def format_table(results: dict[str, Any]) -> str:
     via = {row.get("slider_via") for row in results.get("sizes", {}).values() if row.get("slider_via")}
     if via:
         lines.append(f"Slider measured through: {', '.join(sorted(via))}.")
+    loads = [v for row in results.get("sizes", {}).values() for v in row.get("load_average", []) if v is not None]
+    if loads:
+        lines.append(f"Load average (1 min) while measuring: {min(loads):.1f}–{max(loads):.1f} on {results.get('machine', {}).get('cores', '?')} cores.")
     m = results.get("machine", {})
     if m:
         lines.append(f"Machine: {m.get('cpu')}, {m.get('cores')} cores, {m.get('memory_gb')} GB, {m.get('os')}, "
@@ -341,6 +356,53 @@ def format_table(results: dict[str, Any]) -> str:
             met = {True: "yes", False: "**no**", None: "not measured"}[t["met"]]
             lines.append(f"| {key} | {value} | {'≥' if key.startswith('naive') else '≤'} {t['target']:,g} | {met} |")
     return "\n".join(lines)
+
+
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def readme_section(results: dict[str, Any]) -> str:
+    """The README's benchmark section: what was measured, the table, and where the time goes."""
+    sizes = results.get("sizes", {})
+    notes = []
+    for n, row in sizes.items():
+        if "error" in row or row.get("slider_frame_produced_ms_p50") is None:
+            continue
+        notes.append(
+            f"{int(n):,}: Python {row['slider_python_ms_p50']:.0f} ms, page filter + draw {row['slider_page_work_ms_p50']:.0f} ms, "
+            f"frame produced after {row['slider_frame_produced_ms_p50']:.0f} ms"
+        )
+    lines = [
+        "`eventmap bench --sizes 1000,10000,100000,1000000 --json r.json` on synthetic datasets (`geo.synthetic`:",
+        "fixed seed, events clustered around cities of South and Central Asia and Russia, 2010–2025, 30% with spans).",
+        f"Slider: a window change in Python ({_slider_via(results)}) until the page reports that frame painted",
+        "(its acknowledgement waits two animation frames), p50/p95 over 30 day, month, year and multi-year windows.",
+        "Folium: one `CircleMarker` with popup and tooltip per event in the window, HTML rendered again and the page",
+        "reloaded from a file until painted (no tiles or basemap: a lower bound), p50 over one window of each size.",
+        "Open: read the GeoJSON file, build the page, first paint. Peak: VmHWM of the app and of the page's renderer.",
+        "",
+        format_table(results),
+    ]
+    if notes:
+        lines += ["", "Where slider time goes (p50): " + "; ".join(notes) + "; the rest is the wait for the next frame."]
+    return "\n".join(lines)
+
+
+def _slider_via(results: dict[str, Any]) -> str:
+    via = sorted({row.get("slider_via", "") for row in results.get("sizes", {}).values()} - {""})
+    return ", ".join(f"`{v}`" for v in via) or "?"
+
+
+def update_readme(path: str | Path, results: dict[str, Any]) -> bool:
+    """Put :func:`readme_section` between the README's bench markers; False when they are missing."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        return False
+    text = text[: start + len(README_START)] + "\n" + readme_section(results) + "\n" + text[end:]
+    path.write_text(text, encoding="utf-8")
+    return True
 
 
 def _s(value: float | None) -> str:
@@ -855,6 +917,9 @@ def main(argv: list[str] | None = None) -> int:
     shots = sub.add_parser("shots")
     shots.add_argument("n", type=int)
     shots.add_argument("folder")
+    readme = sub.add_parser("readme", help="write a result JSON's table into README.md between the bench markers")
+    readme.add_argument("result")
+    readme.add_argument("readme", nargs="?", default="README.md")
     run = sub.add_parser("run", help="the whole benchmark (as eventmap bench)")
     run.add_argument("--sizes", default="1000,10000,100000,1000000")
     run.add_argument("--json")
@@ -870,6 +935,11 @@ def main(argv: list[str] | None = None) -> int:
         return child_mode()
     if args.child == "shots":
         return child_shots(args.n, args.folder)
+    if args.child == "readme":
+        if update_readme(args.readme, json.loads(Path(args.result).read_text(encoding="utf-8"))):
+            return 0
+        print(f"{args.readme}: no {README_START} … {README_END} markers", file=sys.stderr)
+        return 1
     return run_bench([int(s) for s in args.sizes.split(",")], json_out=args.json, moves=args.moves)
 
 

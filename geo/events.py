@@ -257,7 +257,8 @@ def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
     title = _text(props.get("title"), where, "title", warnings).strip()
     ident = _text(props.get("id", feature.get("id")), where, "id", warnings).strip()
     url = _text(props.get("url"), where, "url", warnings).strip()
-    feature_extra = {k: v for k, v in feature.items() if k not in _FEATURE_MEMBERS}
+    # Most features and properties hold only the usual members: skip building a filtered copy.
+    feature_extra = {} if feature.keys() <= _FEATURE_MEMBERS else {k: v for k, v in feature.items() if k not in _FEATURE_MEMBERS}
     if len(coords) > 2:
         feature_extra["_elevation"] = coords[2]
     precision = props.get("precision")
@@ -276,7 +277,7 @@ def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
         summary=_text(props.get("summary"), where, "summary", warnings),
         source=props.get("source"),
         url=url,
-        extra={k: v for k, v in props.items() if k not in _KNOWN_SET},
+        extra={} if props.keys() <= _KNOWN_SET else {k: v for k, v in props.items() if k not in _KNOWN_SET},
         feature_extra=feature_extra,
     )
 

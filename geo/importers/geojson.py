@@ -231,6 +231,9 @@ def _read_collection_streaming(text: str, name: str, progress: Progress | None) 
                         decoder.non_finite = False
                         feature, pos = decode(text, pos)
                         reader.add(feature, check_finite=decoder.non_finite)
+                        if text.startswith(",\n", pos) and text[pos + 2] == "{":
+                            pos += 2  # one feature per line, as eventmap saves: no whitespace to skip
+                            continue
                         pos = skip(text, pos).end()
                         if text[pos] == ",":
                             pos = skip(text, pos + 1).end()
