@@ -21,7 +21,7 @@ from desktop.web import MapPage, qwebchannel_script, scheme_handler
 from geo.dates import TimeWindow
 from geo.errors import EventmapError
 from geo.events import Dataset
-from geo.mapbuild import MapOptions, basemap_json, build_map, event_details, event_payload_binary, render_html
+from geo.mapbuild import MapOptions, app_page_html, basemap_json, event_details, event_payload_binary
 
 log = logging.getLogger("eventmap")
 _HOSTS = itertools.count(1)
@@ -84,7 +84,7 @@ class QtMapView(QWebEngineView):
         self.last_painted = -1
         categories = dataset.categories()
         columns = dataset.columns  # computed once per dataset, shared with the filters
-        html = render_html(build_map(dataset.events, window, options, categories=categories, columns=columns))
+        html = app_page_html(dataset.events, window, options, categories, columns)
         files = {
             "page.html": (html.encode("utf-8"), b"text/html"),
             "events.bin": (event_payload_binary(dataset.events, categories, columns), b"application/octet-stream"),

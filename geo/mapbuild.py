@@ -12,20 +12,23 @@ import base64
 import hashlib
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
 import numpy as np
-from branca.element import Element, MacroElement
-from folium.template import Template
 
+from geo import __version__
+from geo.config import cache_dir
 from geo.dates import TimeWindow
 from geo.events import CATEGORIES, Event, EventColumns
 from geo.paths import data_dir, resources_dir
+
+if TYPE_CHECKING:
+    import folium
 
 CATEGORY_COLORS = {
     "exercise": "#d62728",
@@ -269,91 +272,6 @@ def basemap_json(name: str = "natural-earth") -> str:
     return (data_dir() / "basemap" / file).read_text(encoding="utf-8")
 
 
-class InlineAsset(Element):
-    """A script or stylesheet inlined into the page header."""
-
-    def __init__(self, kind: str, text: str, name: str) -> None:
-        super().__init__()
-        self._name = name
-        # Neither a script nor a style may close its own element early.
-        if kind == "script":
-            self.markup = "<script>\n" + text.replace("</", "<\\/") + "\n</script>"
-        else:
-            self.markup = "<style>\n" + text.replace("</", "<\\/") + "\n</style>"
-
-    def render(self, **kwargs) -> str:
-        return self.markup
-
-
-class ExternalScript(Element):
-    """A script the app serves next to the page on its own eventmap: host, never from the network."""
-
-    _template = Template('<script src="{{ this.url }}"></script>')
-
-    def __init__(self, url: str) -> None:
-        super().__init__()
-        # A relative name: the page's own eventmap://<view>/ host serves it.
-        assert re.fullmatch(r"[a-z0-9_.-]+\.js", url), url
-        self.url = url
-
-
-class EventLayer(MacroElement):
-    """Hands the page's configuration to resources/eventmap.js."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            eventmap.start({{ this._parent.get_name() }}, {{ this.config|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, config: dict[str, Any]) -> None:
-        super().__init__()
-        self._name = "EventLayer"
-        self.config = config
-
-    def render(self, **kwargs) -> None:
-        # branca's MacroElement.render wraps the macro's output in Element(text),
-        # which compiles that text as a Jinja template: a place or title such as
-        # "{{ lipsum.__globals__.os.system(...) }}" in the config JSON would run
-        # as Python. The output goes into the page verbatim instead.
-        script = self._template.module.__dict__["script"](self, kwargs)
-        self.get_root().script.add_child(Verbatim(script), name=self.get_name())
-
-
-class Verbatim(Element):
-    """Text that goes into the page as it is: never compiled as a template."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = str(text)
-
-    def render(self, **kwargs) -> str:
-        return self.text
-
-
-class ContentPolicy(Element):
-    """A Content-Security-Policy meta tag: only our own scripts, no network but chosen tiles."""
-
-    def __init__(self, tile_origins: list[str], app: bool) -> None:
-        super().__init__()
-        self._name = "ContentPolicy"
-        local = " eventmap:" if app else ""
-        tiles = "".join(f" {o}" for o in tile_origins)
-        self.policy = (
-            "default-src 'none'; "
-            f"script-src 'nonce-@NONCE@'{local}; "
-            "style-src 'unsafe-inline'; "
-            f"img-src data: blob:{local}{tiles}; "
-            f"connect-src{local or ' ' + chr(39) + 'none' + chr(39)}; "
-            "font-src data:; base-uri 'none'; form-action 'none'"
-        )
-
-    def render(self, **kwargs) -> str:
-        return f'<meta http-equiv="Content-Security-Policy" content="{self.policy}">'
-
-
 def tile_layer(key: str) -> dict[str, Any]:
     """Leaflet options for an online tile provider (only used when the user asks)."""
     import xyzservices.providers as providers
@@ -374,6 +292,51 @@ def _origin(url: str) -> str:
 
 
 # --- the map ----------------------------------------------------------------
+
+
+def page_config(
+    events: list[Event],
+    window: TimeWindow | None = None,
+    options: MapOptions | None = None,
+    categories: list[str] | None = None,
+    columns: EventColumns | None = None,
+) -> dict[str, Any]:
+    """What resources/eventmap.js is told about the page: pure data, no folium.
+
+    See :func:`build_map` for the parameters.
+    """
+    options = options or MapOptions()
+    window = window or TimeWindow.all_time()
+    if categories is None:
+        used = {e.category for e in events}
+        categories = [c for c in CATEGORIES if c in used] + sorted(used - set(CATEGORIES))
+    colors = category_colors(categories)
+    sites = options.sites if options.sites is not None else default_sites(events)
+    bounds = options.fit or _window_bounds(events, window, columns) or ((20.0, 40.0), (60.0, 80.0))
+    config: dict[str, Any] = {
+        "mode": options.mode,
+        "title": options.title,
+        "showTitle": options.show_title,
+        "showLegend": options.show_legend,
+        "window": {"lo": _finite(window.lo), "hi": _finite(window.hi)},
+        "cumulative": options.cumulative,
+        "categories": [{"name": c or "uncategorised", "color": colors[c]} for c in categories],
+        "hidden": [i for i, c in enumerate(categories) if options.categories is not None and c not in options.categories],
+        "sites": [{"name": s.name, "lat": s.lat, "lon": s.lon} for s in sites],
+        "fit": [list(bounds[0]), list(bounds[1])],
+        "view": list(options.view) if options.view else None,
+        "sea": SEA_COLOR,
+        "tiles": tile_layer(options.tiles) if options.tiles else None,
+        **options.extra,
+    }
+    if options.mode == "app":
+        # Relative to the page's own eventmap://<view>/ address.
+        config["events"] = {"url": "events.bin"}
+        config["basemap"] = {"url": f"basemap/{options.basemap}.json"}
+    else:
+        config["events"] = {"data": event_payload(events, categories)}
+        config["basemap"] = {"data": json.loads(basemap_json(options.basemap))}
+    return config
 
 
 def build_map(
@@ -405,16 +368,17 @@ def build_map(
         hand (saves reading a million events again).
     """
     options = options or MapOptions()
-    window = window or TimeWindow.all_time()
-    if categories is None:
-        used = {e.category for e in events}
-        categories = [c for c in CATEGORIES if c in used] + sorted(used - set(CATEGORIES))
-    colors = category_colors(categories)
-    sites = options.sites if options.sites is not None else default_sites(events)
-    bounds = options.fit or _window_bounds(events, window, columns) or ((20.0, 40.0), (60.0, 80.0))
+    return _folium_map(page_config(events, window, options, categories, columns))
 
+
+def _folium_map(config: dict[str, Any]) -> folium.Map:
+    import folium
+
+    from geo.folium_page import ContentPolicy, Element, EventLayer, ExternalScript, InlineAsset
+
+    (south, west), (north, east) = config["fit"]
     fmap = folium.Map(
-        location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+        location=[(south + north) / 2, (west + east) / 2],
         zoom_start=4,
         tiles=None,
         control_scale=True,
@@ -427,8 +391,8 @@ def build_map(
     fmap.default_js = []
     fmap.default_css = []
     root = fmap.get_root()
-    app = options.mode == "app"
-    tiles = tile_layer(options.tiles) if options.tiles else None
+    app = config["mode"] == "app"
+    tiles = config["tiles"]
     root.header.add_child(Element('<meta charset="utf-8">'), name="charset")
     root.header.add_child(ContentPolicy([_origin(tiles["url"])] if tiles else [], app), name="csp")
     root.header.add_child(InlineAsset("style", leaflet_css(), "leaflet_css"), name="leaflet_css")
@@ -438,32 +402,56 @@ def build_map(
         root.header.add_child(ExternalScript("qwebchannel.js"), name="qwebchannel")
         root.header.add_child(InlineAsset("script", resource_text("bridge.js"), "bridge_js"), name="bridge_js")
     root.header.add_child(InlineAsset("script", resource_text("eventmap.js"), "eventmap_js"), name="eventmap_js")
-
-    config: dict[str, Any] = {
-        "mode": options.mode,
-        "title": options.title,
-        "showTitle": options.show_title,
-        "showLegend": options.show_legend,
-        "window": {"lo": _finite(window.lo), "hi": _finite(window.hi)},
-        "cumulative": options.cumulative,
-        "categories": [{"name": c or "uncategorised", "color": colors[c]} for c in categories],
-        "hidden": [i for i, c in enumerate(categories) if options.categories is not None and c not in options.categories],
-        "sites": [{"name": s.name, "lat": s.lat, "lon": s.lon} for s in sites],
-        "fit": [list(bounds[0]), list(bounds[1])],
-        "view": list(options.view) if options.view else None,
-        "sea": SEA_COLOR,
-        "tiles": tiles,
-        **options.extra,
-    }
-    if app:
-        # Relative to the page's own eventmap://<view>/ address.
-        config["events"] = {"url": "events.bin"}
-        config["basemap"] = {"url": f"basemap/{options.basemap}.json"}
-    else:
-        config["events"] = {"data": event_payload(events, categories)}
-        config["basemap"] = {"data": json.loads(basemap_json(options.basemap))}
     fmap.add_child(EventLayer(config))
     return fmap
+
+
+def app_page_html(
+    events: list[Event],
+    window: TimeWindow,
+    options: MapOptions,
+    categories: list[str],
+    columns: EventColumns | None = None,
+) -> str:
+    """The app's page, built by folium once and then kept in the cache folder.
+
+    The page is a pure function of its configuration, the package version and
+    the assets, so a page built before is read back instead of importing and
+    running folium again (a quarter of a second at every start). Any cache
+    problem just means building it again.
+    """
+    options.mode = "app"
+    config = page_config(events, window, options, categories, columns)
+    key = hashlib.sha256(json.dumps([config, __version__, _assets_fingerprint()], sort_keys=True).encode()).hexdigest()
+    cached = cache_dir() / "pages" / f"{key[:32]}.html"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    html = render_html(_folium_map(config))
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return html
+
+
+@lru_cache(maxsize=None)
+def _assets_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(resources_dir().glob("*.[jc]s*")) + [_leaflet_dir() / "leaflet.js", _leaflet_dir() / "leaflet.css"]:
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    try:
+        from importlib.metadata import version
+
+        digest.update(version("folium").encode())
+    except Exception:  # noqa: BLE001 - metadata is only part of the key
+        pass
+    return digest.hexdigest()
 
 
 def render_html(fmap: folium.Map) -> str:

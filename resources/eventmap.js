@@ -234,34 +234,53 @@
 
   /* ---- drawing ------------------------------------------------------------ */
 
+  // A task queued with postMessage runs after the current frame's rendering
+  // (setTimeout(0) may be clamped to several milliseconds).
+  var taskChannel = new MessageChannel(), tasks = [];
+  taskChannel.port1.onmessage = function () {
+    var task = tasks.shift();
+    if (task) task();
+  };
+  function afterThisFrame(task) {
+    tasks.push(task);
+    taskChannel.port2.postMessage(0);
+  }
+
+  function drawNow() {
+    var t0 = performance.now();
+    draw();
+    EM.state.drawMs = performance.now() - t0;
+  }
+
+  // A change from the host (it carries a sequence number) is drawn at once,
+  // and acknowledged when the frame holding it has been rendered: the next
+  // animation frame, then a task queued from it, which runs after that frame's
+  // paint and commit. Redraws for pan and zoom are coalesced to one per frame.
   function requestFrame(ack) {
-    if (ack !== undefined) paintPending.push(ack);
-    if (framePending) return;
-    framePending = true;
+    if (ack === undefined) {
+      if (framePending) return;
+      framePending = true;
+      requestAnimationFrame(function () {
+        framePending = false;
+        drawNow();
+      });
+      return;
+    }
+    drawNow();
+    paintPending.push(ack);
+    if (paintPending.length > 1) return; // already waiting for the next frame
     requestAnimationFrame(function () {
-      framePending = false;
-      var t0 = performance.now();
-      draw();
-      EM.state.drawMs = performance.now() - t0;
-      var acks = paintPending;
-      paintPending = [];
-      if (acks.length) {
-        // When the frame holding this drawing has been produced (a task queued
-        // now runs after this frame's paint): reported for benchmarks, which
-        // compare it with the acknowledgement below.
-        var produced = { at: 0 };
-        setTimeout(function () { produced.at = performance.timeOrigin + performance.now(); }, 0);
-        // One more frame: the canvas we drew is now on screen.
-        requestAnimationFrame(function () {
-          EM.state.painted = ++paintSeq;
-          acks.forEach(function (seq) {
-            EM.notify("painted", {
-              seq: seq, shown: EM.state.shown, inView: EM.state.inView, mode: EM.state.mode,
-              filterMs: EM.state.filterMs, drawMs: EM.state.drawMs, producedAt: produced.at,
-            });
+      afterThisFrame(function () {
+        var acks = paintPending, producedAt = performance.timeOrigin + performance.now();
+        paintPending = [];
+        EM.state.painted = ++paintSeq;
+        acks.forEach(function (seq) {
+          EM.notify("painted", {
+            seq: seq, shown: EM.state.shown, inView: EM.state.inView, mode: EM.state.mode,
+            filterMs: EM.state.filterMs, drawMs: EM.state.drawMs, producedAt: producedAt,
           });
         });
-      }
+      });
     });
   }
 

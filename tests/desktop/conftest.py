@@ -15,6 +15,15 @@ WAIT_MS = 30_000
 
 
 @pytest.fixture
+def state():
+    """A view state on the bundled dataset, for widget tests without a window."""
+    from desktop.model import ViewState
+    from geo.importers import load_dataset
+
+    return ViewState(load_dataset(default_dataset()))
+
+
+@pytest.fixture
 def make_main_window(qtbot):
     """Make a shown main window on a dataset (the bundled one by default), its map drawn.
 

@@ -15,13 +15,6 @@ from desktop.widgets.qt_event_table import DATE, INDEX_ROLE, SORT_ROLE, TITLE, Q
 from desktop.widgets.qt_search import QtSearch
 from geo.dates import TimeWindow, parse_date
 from geo.events import Dataset, Event
-from geo.importers import load_dataset
-from geo.paths import default_dataset
-
-
-@pytest.fixture
-def state():
-    return ViewState(load_dataset(default_dataset()))
 
 
 @pytest.fixture

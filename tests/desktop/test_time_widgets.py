@@ -8,14 +8,7 @@ from desktop.model import ViewState
 from desktop.widgets.qt_time_slider import QtTimeSlider
 from desktop.widgets.qt_year_filter import QtYearFilter
 from geo.dates import TimeWindow
-from geo.importers import load_dataset
-from geo.paths import default_dataset
 from geo.periods import Step
-
-
-@pytest.fixture
-def state():
-    return ViewState(load_dataset(default_dataset()))
 
 
 @pytest.fixture

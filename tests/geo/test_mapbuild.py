@@ -163,3 +163,31 @@ def test_known_categories_have_fixed_colours():
     assert colors["exercise"] == "#d62728" and colors["trade"] == "#ef8a17"
     assert colors["riots"] not in (colors["trade"], colors["exercise"])
     assert len(set(colors.values())) == 4
+
+
+def test_app_page_is_built_by_folium_once_then_read_from_the_cache(seed, fresh_settings):
+    import sys
+
+    from geo.mapbuild import app_page_html
+
+    cats = seed.categories()
+    first = app_page_html(seed.events, TimeWindow.year(2020), MapOptions(title="A"), cats)
+    assert first == render_html(build_map(seed.events, TimeWindow.year(2020), MapOptions(title="A", mode="app"), cats))
+    pages = list((fresh_settings / "cache" / "pages").glob("*.html"))
+    assert len(pages) == 1
+    assert app_page_html(seed.events, TimeWindow.year(2020), MapOptions(title="A"), cats) == first
+    # Anything that changes the page changes its key: never a stale page.
+    other = app_page_html(seed.events, TimeWindow.year(2020), MapOptions(title="B"), cats)
+    assert '"title": "B"' in other and other != first
+    assert len(list((fresh_settings / "cache" / "pages").glob("*.html"))) == 2
+    assert "folium" in sys.modules  # built by folium, as the first call had to
+
+
+def test_a_damaged_page_cache_is_rebuilt(seed, fresh_settings):
+    from geo.mapbuild import app_page_html
+
+    cats = seed.categories()
+    page = app_page_html(seed.events, TimeWindow.all_time(), MapOptions(), cats)
+    cached = next((fresh_settings / "cache" / "pages").glob("*.html"))
+    cached.write_bytes(b"\xff\xfe not utf-8")
+    assert app_page_html(seed.events, TimeWindow.all_time(), MapOptions(), cats) == page
