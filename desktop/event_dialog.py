@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 from geo.dates import PartialDate, parse_date
 from geo.errors import EventmapError
 from geo.events import CATEGORIES, MAX_TEXT, Event, format_source
-from geo.gazetteer import GeocoderChain, make_geocoder
+
+if TYPE_CHECKING:  # geopy (with requests) costs 0.2 s: loaded on the first "Look up"
+    from geo.gazetteer import GeocoderChain
 
 LINK = re.compile(r"(?i)^https?://\S+$")  # the links a popup makes clickable (geo.mapbuild.event_details)
 DECIMALS = 6  # about 0.1 m
@@ -257,6 +259,8 @@ class QtEventDialog(QDialog):
 
     def geocoder(self) -> GeocoderChain:
         if self._geocoder is None:
+            from geo.gazetteer import make_geocoder
+
             self._geocoder = make_geocoder(online=False)
         return self._geocoder
 
