@@ -41,6 +41,7 @@ EXTRA_COLORS = ("#17a2b8", "#b5651d", "#e377c2", "#7f7f00", "#4b6584", "#c0392b"
 UNCATEGORISED_COLOR = "#6b6b6b"
 BASEMAPS = ("natural-earth", "natural-earth-110m")
 SEA_COLOR = "#b9d7ea"
+PAGE_CACHE_SIZE = 24  # app pages kept in the cache folder
 TILE_PROVIDERS = {
     "osm": "OpenStreetMap.Mapnik",
     "carto-light": "CartoDB.Positron",
@@ -434,9 +435,18 @@ def app_page_html(
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(html, encoding="utf-8")
         os.replace(tmp, cached)
+        _prune(cached.parent, keep=PAGE_CACHE_SIZE)
     except OSError:
         pass
     return html
+
+
+def _prune(folder: Path, keep: int) -> None:
+    # Pages rebuilt after edits each get their own key (the view is part of
+    # it): keep only the most recently written ones.
+    pages = sorted(folder.glob("*.html"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for old in pages[keep:]:
+        old.unlink(missing_ok=True)
 
 
 @lru_cache(maxsize=None)

@@ -191,3 +191,14 @@ def test_a_damaged_page_cache_is_rebuilt(seed, fresh_settings):
     cached = next((fresh_settings / "cache" / "pages").glob("*.html"))
     cached.write_bytes(b"\xff\xfe not utf-8")
     assert app_page_html(seed.events, TimeWindow.all_time(), MapOptions(), cats) == page
+
+
+def test_page_cache_keeps_only_the_newest_pages(seed, fresh_settings, monkeypatch):
+    from geo import mapbuild
+
+    monkeypatch.setattr(mapbuild, "PAGE_CACHE_SIZE", 3)
+    for zoom in range(5):
+        mapbuild.app_page_html(seed.events, TimeWindow.all_time(), MapOptions(view=(30.0, 70.0, zoom + 3)), seed.categories())
+    pages = list((fresh_settings / "cache" / "pages").glob("*.html"))
+    assert len(pages) == 3
+    assert any('"view": [30.0, 70.0, 7]' in p.read_text() for p in pages)  # the newest is kept
