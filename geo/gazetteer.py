@@ -764,6 +764,35 @@ def _load_countries(path: str) -> _Countries:
     return _Countries(names, geometries, shapely.STRtree(geometries))
 
 
+def countries_of(lats: Any, lons: Any, *, snap_km: float = COUNTRY_SNAP_KM) -> list[str | None]:
+    """:func:`country_of` for many points at once (one vectorised STRtree query).
+
+    Points in no polygon are then snapped one by one, as :func:`country_of` does.
+    """
+    import numpy as np
+    import shapely
+
+    lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    try:
+        path = countries_path()
+    except FileNotFoundError as exc:
+        raise EventmapError(str(exc)) from exc
+    countries = _load_countries(str(path))
+    found = np.full(len(lats), -1, dtype=np.int64)
+    for shift in (0.0, 360.0, -360.0):
+        todo = np.flatnonzero(found < 0)
+        if not len(todo):
+            break
+        points = shapely.points(lons[todo] + shift, lats[todo])
+        hits = countries.tree.query(points, predicate="intersects")
+        for point_index, country_index in zip(hits[0][::-1], hits[1][::-1]):  # lowest index wins
+            found[todo[point_index]] = country_index
+    names: list[str | None] = [countries.names[i] if i >= 0 else None for i in found]
+    for i in np.flatnonzero(found < 0):
+        names[i] = country_of(float(lats[i]), float(lons[i]), snap_km=snap_km)
+    return names
+
+
 def country_of(lat: float, lon: float, *, snap_km: float = COUNTRY_SNAP_KM) -> str | None:
     """The name of the country a point is in, from the bundled basemap polygons.
 

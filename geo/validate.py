@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from geo.dates import format_date
 from geo.events import Dataset
+
+MAX_COUNTRY_CHECK = 50_000  # distinct points; more are summarised without countries
 
 
 @dataclass
@@ -17,20 +21,64 @@ class Report:
     places: list[str]
     categories: list[str]
     problems: list[str]
+    countries: list[str] | None = None
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
             f"events: {self.count}",
             f"dates: {self.date_range}",
-            f"places ({len(self.places)}): {', '.join(self.places) or '-'}",
-            f"categories ({len(self.categories)}): {', '.join(self.categories) or '-'}",
+            f"places ({len(self.places)}): {_listing(self.places)}",
+            f"categories ({len(self.categories)}): {_listing(self.categories)}",
         ]
+        if self.countries is not None:
+            out.append(f"countries ({len(self.countries)}): {_listing(self.countries)}")
+        out += [f"note: {n}" for n in self.notes]
         if self.problems:
             out.append(f"problems ({len(self.problems)}):")
             out += [f"  {p}" for p in self.problems]
         else:
             out.append("no problems found")
         return out
+
+
+def _listing(names: list[str], limit: int = 40) -> str:
+    if not names:
+        return "-"
+    more = f", … ({len(names) - limit} more)" if len(names) > limit else ""
+    return ", ".join(n or "(uncategorised)" for n in names[:limit]) + more
+
+
+def check_countries(dataset: Dataset) -> tuple[list[str] | None, list[str]]:
+    """The countries the events fall in (shapely, over the basemap polygons), and notes.
+
+    An event in no country is not an error (a quake at sea), but a note; when
+    swapping its latitude and longitude would put it in a country, the note
+    says so, as that is a common mistake in hand-made files.
+    """
+    from geo.gazetteer import countries_of
+
+    if not dataset.events:
+        return [], []
+    cols = dataset.columns
+    points, first = np.unique(np.round(np.column_stack([cols.lat, cols.lon]), 5), axis=0, return_inverse=True)
+    if len(points) > MAX_COUNTRY_CHECK:
+        return None, [f"countries not checked: more than {MAX_COUNTRY_CHECK:,} distinct points"]
+    names = countries_of(points[:, 0], points[:, 1])
+    at_sea = [i for i, name in enumerate(names) if name is None]
+    notes = []
+    if at_sea:
+        events_at_sea = [i for i, p in enumerate(first.ravel()) if names[p] is None]
+        shown = ", ".join(f"feature {i}" for i in events_at_sea[:10]) + (" …" if len(events_at_sea) > 10 else "")
+        notes.append(f"{len(events_at_sea)} event(s) in no country (at sea?): {shown}")
+        swappable = [i for i in at_sea if abs(points[i, 1]) <= 90]
+        swapped = countries_of(points[swappable, 1], points[swappable, 0], snap_km=0) if swappable else []
+        for point_index, country in zip(swappable, swapped):
+            if country is not None:
+                event = int(np.flatnonzero(first.ravel() == point_index)[0])
+                lat, lon = points[point_index]
+                notes.append(f"feature {event}: at lat {lat:g}, lon {lon:g} it is at sea; with latitude and longitude swapped it would be in {country}")
+    return sorted({n for n in names if n}), notes
 
 
 def check_events(dataset: Dataset) -> list[str]:
@@ -64,4 +112,5 @@ def validate_dataset(dataset: Dataset) -> Report:
     when = date_range_text(dataset)
     places = sorted({e.place for e in dataset.events if e.place})
     problems = list(dataset.warnings) + check_events(dataset)
-    return Report(len(dataset), when, places, dataset.categories(), problems)
+    countries, notes = check_countries(dataset)
+    return Report(len(dataset), when, places, dataset.categories(), problems, countries, notes)

@@ -88,3 +88,17 @@ def test_bad_usage_exits_2(argv, capsys):
 def test_unknown_export_format_is_exit_1(tmp_path, capsys):
     assert main(["export", "-o", str(tmp_path / "x.docx")]) == 1
     assert "cannot export" in capsys.readouterr().err
+
+
+def test_validate_names_countries_and_notes_swapped_coordinates(tmp_path, capsys):
+    # Islamabad with latitude and longitude swapped lands in the Barents Sea.
+    path = tmp_path / "swapped.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [73.0433, 33.7215]}, "properties": {"title": "right", "start": "2020"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [33.7215, 73.0433]}, "properties": {"title": "swapped", "start": "2020"}},
+    ]}))
+    assert main(["validate", str(path)]) == 0  # a note, not a problem: events at sea can be right
+    out = capsys.readouterr().out
+    assert "countries (1): Pakistan" in out
+    assert "1 event(s) in no country" in out and "feature 1" in out
+    assert "with latitude and longitude swapped it would be in Pakistan" in out
