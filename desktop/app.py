@@ -24,7 +24,7 @@ def prepare_environment(headless: bool = False) -> None:
     if sys.platform != "win32" and hasattr(os, "geteuid") and os.geteuid() == 0:
         if "--no-sandbox" not in flags and not os.environ.get("QTWEBENGINE_DISABLE_SANDBOX"):
             flags = (flags + " --no-sandbox").strip()
-            log.warning("running as root: Chromium started with --no-sandbox (its sandbox cannot run as root)")
+            log.info("running as root: Chromium started with --no-sandbox (its sandbox cannot run as root)")
     if "--log-level" not in flags and not os.environ.get("EVENTMAP_DEBUG"):
         flags = (flags + " --log-level=3").strip()  # Chromium's D-Bus/GPU chatter
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags
@@ -32,7 +32,10 @@ def prepare_environment(headless: bool = False) -> None:
     os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false;qt.qpa.*=false;qt.rhi.*=false")
 
 
-_NOISE = ("QRhiGles2", "Failed to create RHI", "Vulkan", "GBM is not supported", "GPUInfo", "createPlatformVulkanInstance")
+_NOISE = (
+    "QRhiGles2", "Failed to create RHI", "Vulkan", "GBM is not supported", "GPUInfo",
+    "createPlatformVulkanInstance", "propagateSizeHints",
+)
 
 
 def _quiet_message_handler(mode, context, message: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -121,8 +122,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.export import ExportRequest, export
+    from desktop.export import FORMATS, ExportRequest, export
 
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in FORMATS:
+        raise UsageError(f"{args.output}: cannot export to {suffix or 'a file without extension'!r}; use one of {', '.join(FORMATS)}")
     window = window_from_args(args)
     dataset = load(args.dataset)
     hidden: frozenset[str] = frozenset()
@@ -178,7 +182,9 @@ def cmd_app(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``eventmap`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING, format="eventmap: %(message)s")
+    # EVENTMAP_DEBUG=1 shows the log's notes too (e.g. Chromium running without its sandbox as root).
+    level = logging.INFO if os.environ.get("EVENTMAP_DEBUG") else logging.WARNING
+    logging.basicConfig(level=level, format="eventmap: %(message)s")
     try:
         if argv and argv[0] in COMMANDS:
             args = _parser_commands().parse_args(argv)

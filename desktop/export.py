@@ -6,7 +6,7 @@ export looks exactly like the map in the window. HTML and GeoJSON need no Qt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -49,6 +49,9 @@ class ExportRequest:
         width, height = self.size
         if not (50 <= width <= MAX_PIXELS and 50 <= height <= MAX_PIXELS):
             raise EventmapError(f"size {width}x{height}: width and height must be between 50 and {MAX_PIXELS} pixels")
+        folder = Path(self.out).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise EventmapError(f"{self.out}: the folder {folder} does not exist")
         if not 0.5 <= self.scale <= 4 or max(width, height) * self.scale > MAX_PIXELS * 2:
             raise EventmapError(f"scale {self.scale}: must be between 0.5 and 4 and keep the image under {MAX_PIXELS * 2} pixels")
 
@@ -63,7 +66,9 @@ class ExportRequest:
     def options(self, mode: str) -> MapOptions:
         categories = self.dataset.categories()
         search = search_mask(self.dataset, self.search)
-        extra = {"windowLabel": self.label()}
+        extra: dict = {"windowLabel": self.label()}
+        if mode == "app":
+            extra["zoomControl"] = False  # a picture has no buttons to press
         if search is not None and mode == "app":
             extra["search"] = [int(i) for i in search.nonzero()[0]]
         if self.bounds is not None:
@@ -94,7 +99,8 @@ def export(request: ExportRequest) -> Path:
     elif kind == "html":
         write_atomic(request.out, export_html_text(request), backup=False)
     else:
-        image = render_image(request)
+        # Print wants more pixels than a screen: a PDF's map is rendered at 2x at least.
+        image = render_image(request if kind == "png" else replace(request, scale=max(2.0, request.scale)))
         if kind == "png":
             if not image.save(str(request.out), "PNG"):
                 raise EventmapError(f"{request.out}: could not write the PNG file")

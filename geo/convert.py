@@ -32,8 +32,10 @@ def run_import(src: str, out: str, stdout: TextIO | None = None, stderr: TextIO 
         dataset = load_dataset(src)
         save_dataset(dataset, out)
     except EventmapError as exc:
-        for line in exc.lines():
-            print(line, file=stderr)
+        # The same form as every other eventmap command's errors.
+        print(f"eventmap: {exc.message}", file=stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=stderr)
         return 1
     for warning in dataset.warnings:
         print(warning, file=stderr)

@@ -6,6 +6,7 @@ happens only when a page is really built, not when the app starts.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -75,6 +76,18 @@ class Verbatim(Element):
 
     def render(self, **kwargs) -> str:
         return self.text
+
+
+class PageTitle(Element):
+    """The page's <title>: dataset text, escaped."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._name = "PageTitle"
+        self.title = str(title)
+
+    def render(self, **kwargs) -> str:
+        return "<title>" + html.escape(self.title, quote=True) + "</title>"
 
 
 class ContentPolicy(Element):

@@ -375,7 +375,7 @@ def build_map(
 def _folium_map(config: dict[str, Any]) -> folium.Map:
     import folium
 
-    from geo.folium_page import ContentPolicy, Element, EventLayer, ExternalScript, InlineAsset
+    from geo.folium_page import ContentPolicy, Element, EventLayer, ExternalScript, InlineAsset, PageTitle
 
     (south, west), (north, east) = config["fit"]
     fmap = folium.Map(
@@ -395,6 +395,7 @@ def _folium_map(config: dict[str, Any]) -> folium.Map:
     app = config["mode"] == "app"
     tiles = config["tiles"]
     root.header.add_child(Element('<meta charset="utf-8">'), name="charset")
+    root.header.add_child(PageTitle(config["title"]), name="title")
     root.header.add_child(ContentPolicy([_origin(tiles["url"])] if tiles else [], app), name="csp")
     root.header.add_child(InlineAsset("style", leaflet_css(), "leaflet_css"), name="leaflet_css")
     root.header.add_child(InlineAsset("style", resource_text("eventmap.css"), "eventmap_css"), name="eventmap_css")

@@ -23,6 +23,7 @@ class Report:
     problems: list[str]
     countries: list[str] | None = None
     notes: list[str] = field(default_factory=list)
+    undated: int = 0
 
     def lines(self) -> list[str]:
         out = [
@@ -31,6 +32,8 @@ class Report:
             f"places ({len(self.places)}): {_listing(self.places)}",
             f"categories ({len(self.categories)}): {_listing(self.categories)}",
         ]
+        if self.undated:
+            out.append(f"undated events: {self.undated} (shown at every time)")
         if self.countries is not None:
             out.append(f"countries ({len(self.countries)}): {_listing(self.countries)}")
         out += [f"note: {n}" for n in self.notes]
@@ -113,4 +116,5 @@ def validate_dataset(dataset: Dataset) -> Report:
     places = sorted({e.place for e in dataset.events if e.place})
     problems = list(dataset.warnings) + check_events(dataset)
     countries, notes = check_countries(dataset)
-    return Report(len(dataset), when, places, dataset.categories(), problems, countries, notes)
+    undated = sum(1 for e in dataset.events if e.start is None and e.end is None)
+    return Report(len(dataset), when, places, dataset.categories(), problems, countries, notes, undated)

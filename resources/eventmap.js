@@ -33,7 +33,7 @@
   var drawn = null; // what the last frame drew, for hit testing
   var countryLabels = [];
   var detailsCache = new Map(), detailsWaiting = new Map(), sprites = new Map();
-  var titleBox, windowBox, countBox, tooltip, revealed = false;
+  var titleBox, windowBox, countBox, tooltip, revealed = false, activeSites = null;
 
   /* ---- messages to and from the host ------------------------------------ */
 
@@ -152,6 +152,11 @@
       if (d.lo[i] < hi && d.hi[i] > lo && passes(i)) out[m++] = i;
     }
     visible = out.subarray(0, m);
+    activeSites = null;
+    if (cfg.sites.length && m <= 50000) {
+      activeSites = new Set();
+      for (j = 0; j < m; j++) activeSites.add(siteKey(d.lat[visible[j]], d.lon[visible[j]]));
+    }
     EM.state.shown = m;
     updateCount();
     // The hovered marker may be filtered out: its tooltip goes (the next mouse move brings it back).
@@ -300,7 +305,7 @@
     var scale = 256 * Math.pow(2, map.getZoom());
     var origin = map.getPixelOrigin();
     var ox = origin.x + topLeft.x, oy = origin.y + topLeft.y;
-    var boxes = [];
+    var boxes = controlBoxes();
 
     // Which visible events fall in the view (with a margin for marker size).
     var m = 12, n = visible.length, xs = new Float32Array(Math.min(n, INDIVIDUAL_LIMIT + 1));
@@ -409,9 +414,14 @@
       var m = g.members.length;
       if (m < 2) { boxes.push([xs[g.members[0]] - RADIUS, ys[g.members[0]] - RADIUS, xs[g.members[0]] + RADIUS, ys[g.members[0]] + RADIUS]); return; }
       var r = Math.max(RADIUS + 6, (m * (RADIUS * 2 + 3)) / (2 * Math.PI));
+      // Each marker takes the ring slot in its own direction from the centre,
+      // so leader lines fan out and never cross.
+      var angle = function (k) { return Math.atan2(ys[k] - g.y, xs[k] - g.x); };
+      var members = g.members.slice().sort(function (p, q) { return angle(p) - angle(q); });
+      var start = Math.hypot(xs[members[0]] - g.x, ys[members[0]] - g.y) > 1 ? angle(members[0]) : -Math.PI / 2;
       ctx.beginPath();
       for (j = 0; j < m; j++) {
-        var a = -Math.PI / 2 + (2 * Math.PI * j) / m, kk = g.members[j];
+        var a = start + (2 * Math.PI * j) / m, kk = members[j];
         var ox = xs[kk], oy = ys[kk];
         xs[kk] = g.x + r * Math.cos(a);
         ys[kk] = g.y + r * Math.sin(a);
@@ -492,6 +502,16 @@
 
   /* ---- labels ------------------------------------------------------------- */
 
+  function controlBoxes() {
+    // The title box, legend, zoom buttons, scale and attribution: no label under them.
+    var container = map.getContainer(), origin = container.getBoundingClientRect(), boxes = [];
+    container.querySelectorAll(".leaflet-control, .em-title").forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (r.width && r.height) boxes.push([r.left - origin.left - 3, r.top - origin.top - 3, r.right - origin.left + 3, r.bottom - origin.top + 3]);
+    });
+    return boxes;
+  }
+
   function overlaps(box, boxes) {
     for (var i = 0; i < boxes.length; i++) {
       var b = boxes[i];
@@ -524,16 +544,26 @@
           var bx = [options[k][0] - 2, options[k][1], options[k][0] + w + 2, options[k][1] + h];
           if (!overlaps(bx, boxes)) {
             boxes.push(bx);
-            placed.push({ name: s.name, x: x, y: y, tx: options[k][0], ty: options[k][1] + h / 2, w: w, leader: step > 0 });
+            placed.push({ name: s.name, x: x, y: y, tx: options[k][0], ty: options[k][1] + h / 2, w: w, leader: step > 0, active: siteActive(s) });
             return;
           }
         }
       }
       boxes.push([x + gap, y - h / 2, x + gap + w, y + h / 2]);
-      placed.push({ name: s.name, x: x, y: y, tx: x + gap, ty: y, w: w, leader: false });
+      placed.push({ name: s.name, x: x, y: y, tx: x + gap, ty: y, w: w, leader: false, active: siteActive(s) });
     });
     EM.state.siteLabels = placed.map(function (p) { return p.name; });
+    EM.state.activeSites = placed.filter(function (p) { return p.active; }).map(function (p) { return p.name; });
     return placed;
+  }
+
+  function siteKey(lat, lon) {
+    return Math.round(lat * 1e4) + ":" + Math.round(lon * 1e4);
+  }
+
+  function siteActive(site) {
+    // Whether an event shown now is at this site (a site with none is drawn muted).
+    return activeSites === null || activeSites.has(siteKey(site.lat, site.lon));
   }
 
   function drawSites(placed) {
@@ -554,12 +584,18 @@
       }
       ctx.beginPath();
       ctx.arc(p.x, p.y, 2.5, 0, 2 * Math.PI);
-      ctx.fillStyle = "#222";
-      ctx.fill();
+      if (p.active) {
+        ctx.fillStyle = "#222";
+        ctx.fill();
+      } else {
+        ctx.lineWidth = 1;
+        ctx.strokeStyle = "#8a8a8a";
+        ctx.stroke();
+      }
       ctx.lineWidth = 3.5;
       ctx.strokeStyle = "rgba(255,255,255,0.92)";
       ctx.strokeText(p.name, p.tx, p.ty);
-      ctx.fillStyle = "#1b1b1b";
+      ctx.fillStyle = p.active ? "#1b1b1b" : "#8a8a8a";
       ctx.fillText(p.name, p.tx, p.ty);
     });
   }
@@ -789,7 +825,7 @@
       center: [c.lat, c.lng], zoom: map.getZoom(),
       bounds: [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]],
       size: [map.getSize().x, map.getSize().y],
-      siteLabels: EM.state.siteLabels, selected: selected >= 0 ? d.index[selected] : null,
+      siteLabels: EM.state.siteLabels, activeSites: EM.state.activeSites, selected: selected >= 0 ? d.index[selected] : null,
       popup: EM.state.popup || null, title: titleBox ? titleBox.textContent : "",
       windowLabel: windowBox ? windowBox.textContent : "",
       count: countBox ? countBox.textContent : "",
@@ -860,6 +896,7 @@
     // Quarter steps let the first view fit the events snugly (everything is vector).
     map.options.zoomSnap = cfg.zoomSnap !== undefined ? cfg.zoomSnap : 0.25;
     map.getContainer().style.visibility = "hidden";
+    if (cfg.zoomControl === false && map.zoomControl) map.zoomControl.remove();
     map.getContainer().style.background = cfg.sea;
     map.attributionControl.setPrefix("Leaflet");
     map.attributionControl.addAttribution("Basemap: Natural Earth");

@@ -85,7 +85,9 @@ def _parse_text(text: str, name: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise EventmapError(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        # json's messages may end "... starting at": the line and column say where.
+        reason = re.sub(r"\s+(?:starting\s+)?at$", "", exc.msg)
+        raise EventmapError(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {reason}") from None
     except RecursionError:
         raise EventmapError(f"{name}: JSON nested too deeply") from None
     except ValueError as exc:

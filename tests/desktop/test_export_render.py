@@ -44,3 +44,22 @@ def test_pdf_export_writes_a_pdf(qapp, tmp_path):
     export(ExportRequest(out=out, dataset=load_dataset(default_dataset()), size=(600, 400)))
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 10_000
+
+
+def test_sites_without_events_in_the_window_stay_labelled_but_muted(qtbot):
+    from desktop.map_view import QtMapView
+    from geo.mapbuild import MapOptions
+
+    view = QtMapView()
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    with qtbot.waitSignal(view.mapReady, timeout=30_000):
+        view.show_dataset(load_dataset(default_dataset()), TimeWindow.year(2020), MapOptions())
+    states = []
+    view.state(states.append)
+    qtbot.waitUntil(lambda: bool(states), timeout=10_000)
+    state = states[0]
+    # Pabbi has no 2020 event: its label stays (a design site) but is not an event place.
+    assert "Pabbi" in state["siteLabels"] and "Pabbi" not in state["activeSites"]
+    assert {"Tarbela", "Islamabad", "Gwadar"} <= set(state["activeSites"])

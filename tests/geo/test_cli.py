@@ -85,9 +85,14 @@ def test_bad_usage_exits_2(argv, capsys):
     assert code == 2
 
 
-def test_unknown_export_format_is_exit_1(tmp_path, capsys):
-    assert main(["export", "-o", str(tmp_path / "x.docx")]) == 1
+def test_unknown_export_format_is_bad_usage(tmp_path, capsys):
+    assert main(["export", "-o", str(tmp_path / "x.docx")]) == 2
     assert "cannot export" in capsys.readouterr().err
+
+
+def test_export_into_a_missing_folder_says_so(tmp_path, capsys):
+    assert main(["export", "-o", str(tmp_path / "nowhere" / "x.png")]) == 1
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_validate_names_countries_and_notes_swapped_coordinates(tmp_path, capsys):

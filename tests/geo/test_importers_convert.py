@@ -45,9 +45,9 @@ def test_bad_input_exits_1_with_one_line_per_problem_and_no_output(tmp_path, cap
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.splitlines() == [
-        "bad.csv: no usable events",
-        "row 2: lat '100' is outside -90..90 (skipped)",
-        "row 3: date 'never' is not a date (expected ISO 8601 like 2020-11-08, '13 October 2024' or epoch seconds) (skipped)",
+        "eventmap: bad.csv: no usable events",
+        "  row 2: lat '100' is outside -90..90 (skipped)",
+        "  row 3: date 'never' is not a date (expected ISO 8601 like 2020-11-08, '13 October 2024' or epoch seconds) (skipped)",
     ]
     assert "Traceback" not in captured.err
     assert not out.exists()

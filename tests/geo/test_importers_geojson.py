@@ -246,7 +246,7 @@ def test_duplicate_ids_are_renamed_with_a_warning(tmp_path):
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("usgs_truncated.geojson", "usgs_truncated.geojson: not valid JSON at line 3, column 504: Unterminated string starting at"),
+        ("usgs_truncated.geojson", "usgs_truncated.geojson: not valid JSON at line 3, column 504: Unterminated string"),
         ("empty.geojson", "empty.geojson: the file is empty"),
         ("blank.geojson", "blank.geojson: the file is empty"),
         ("garbage.geojson", "garbage.geojson: not UTF-8 text (byte 1); is it really GeoJSON?"),
