@@ -24,6 +24,25 @@ def state():
 
 
 @pytest.fixture
+def make_map_view(qtbot):
+    """``make_map_view(dataset, window=None, options=None, size=(900, 600))``: a shown map view, its page drawn."""
+    from desktop.map_view import QtMapView
+    from geo.dates import TimeWindow
+    from geo.mapbuild import MapOptions
+
+    def make(dataset, window=None, options=None, size=(900, 600)) -> QtMapView:
+        view = QtMapView()
+        qtbot.addWidget(view)
+        view.resize(*size)
+        view.show()
+        with qtbot.waitSignal(view.mapReady, timeout=WAIT_MS * 2):
+            view.show_dataset(dataset, window or TimeWindow.all_time(), options or MapOptions())
+        return view
+
+    return make
+
+
+@pytest.fixture
 def make_main_window(qtbot):
     """Make a shown main window on a dataset (the bundled one by default), its map drawn.
 

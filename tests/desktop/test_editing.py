@@ -25,11 +25,10 @@ from desktop.editing import (
 )
 from desktop.event_dialog import QtEventDialog
 from desktop.model import ViewState
-from geo.dates import TimeWindow, parse_date
+from geo.dates import parse_date
 from geo.events import Event
 from geo.gazetteer import load_gazetteer
 from geo.importers import load_dataset
-from geo.mapbuild import MapOptions
 from geo.paths import default_dataset
 from geo.storage import dumps_dataset
 
@@ -292,15 +291,8 @@ def test_look_up_reports_an_unknown_place(qtbot):
 
 
 @pytest.mark.webengine
-def test_pick_on_map_takes_the_clicked_point(qtbot):
-    from desktop.map_view import QtMapView
-
-    view = QtMapView()
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()
-    with qtbot.waitSignal(view.mapReady, timeout=60_000):
-        view.show_dataset(load_dataset(default_dataset()), TimeWindow.all_time(), MapOptions())
+def test_pick_on_map_takes_the_clicked_point(qtbot, make_map_view):
+    view = make_map_view(load_dataset(default_dataset()))
     dialog = QtEventDialog(None, None, bridge=view.bridge)
     qtbot.addWidget(dialog)
     dialog.show()

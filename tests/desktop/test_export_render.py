@@ -46,16 +46,8 @@ def test_pdf_export_writes_a_pdf(qapp, tmp_path):
     assert data.startswith(b"%PDF") and len(data) > 10_000
 
 
-def test_sites_without_events_in_the_window_stay_labelled_but_muted(qtbot):
-    from desktop.map_view import QtMapView
-    from geo.mapbuild import MapOptions
-
-    view = QtMapView()
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show()
-    with qtbot.waitSignal(view.mapReady, timeout=30_000):
-        view.show_dataset(load_dataset(default_dataset()), TimeWindow.year(2020), MapOptions())
+def test_sites_without_events_in_the_window_stay_labelled_but_muted(qtbot, make_map_view):
+    view = make_map_view(load_dataset(default_dataset()), TimeWindow.year(2020), size=(1000, 700))
     states = []
     view.state(states.append)
     qtbot.waitUntil(lambda: bool(states), timeout=10_000)

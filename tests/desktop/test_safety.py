@@ -28,7 +28,6 @@ from desktop.app import register_scheme
 from desktop.export import ExportRequest, export_html_text
 from desktop.map_view import QtMapView
 from desktop.web import scheme_handler
-from geo.dates import TimeWindow
 from geo.importers import load_dataset
 from geo.mapbuild import MapOptions, event_details
 
@@ -113,14 +112,8 @@ def check_document(document: dict) -> None:
 
 
 @pytest.fixture
-def app_view(qtbot, hostile):
-    view = QtMapView()
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()
-    with qtbot.waitSignal(view.mapReady, timeout=PAGE_TIMEOUT):
-        view.show_dataset(hostile, TimeWindow.all_time(), MapOptions(title=hostile.name))
-    return view
+def app_view(make_map_view, hostile):
+    return make_map_view(hostile, options=MapOptions(title=hostile.name))
 
 
 # --- the payloads are live (control) ------------------------------------------------
