@@ -78,7 +78,7 @@ def application(argv: list[str] | None = None, headless: bool = False):
         app = QApplication(argv if argv is not None else [sys.argv[0]])
         app.setApplicationName("eventmap")
         app.setOrganizationName("eventmap")
-        from geo import __version__
+        from eventmap.geo import __version__
 
         app.setApplicationVersion(__version__)
     return app

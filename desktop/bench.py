@@ -82,7 +82,7 @@ def run_bench(sizes: list[int], json_out: str | None = None, moves: int = 30, na
     work_dir
         Folder for the generated files (a temporary folder, removed at the end, when None).
     """
-    from geo.synthetic import synthetic_dataset, write_geojson  # noqa: PLC0415
+    from eventmap.geo.synthetic import synthetic_dataset, write_geojson  # noqa: PLC0415
 
     if not sizes or any(n < 1 for n in sizes):
         print("eventmap bench: sizes must be positive numbers", file=sys.stderr)
@@ -161,7 +161,7 @@ NOISE = ("propagateSizeHints",)  # the offscreen platform's complaint about dock
 def _run_child(args: list[str], env: dict[str, str], timeout: float) -> tuple[int, float]:
     """Run a measuring child, passing its messages on (without Qt's offscreen noise)."""
     start = time.perf_counter()
-    with subprocess.Popen([sys.executable, "-m", "desktop.bench", *args], env=env, stderr=subprocess.PIPE, text=True) as child:
+    with subprocess.Popen([sys.executable, "-m", "eventmap.desktop.bench", *args], env=env, stderr=subprocess.PIPE, text=True) as child:
         assert child.stderr is not None
         for line in child.stderr:
             if not any(noise in line for noise in NOISE):
@@ -194,7 +194,7 @@ def measure_startup(env: dict[str, str], folder: Path, runs: int) -> dict[str, A
         png = folder / "export.png"
         png.unlink(missing_ok=True)
         start = time.time()
-        done = subprocess.run([sys.executable, "-m", "desktop.cli", "export", "-o", str(png)], env=env,
+        done = subprocess.run([sys.executable, "-m", "eventmap.desktop.cli", "export", "-o", str(png)], env=env,
                               capture_output=True, text=True, timeout=300, check=False)
         if done.returncode == 0 and png.exists() and png.stat().st_size > 0:
             export.append(time.time() - start)
@@ -214,14 +214,14 @@ def measure_startup(env: dict[str, str], folder: Path, runs: int) -> dict[str, A
 
 
 def _startup_mode(env: dict[str, str]) -> str:
-    out = subprocess.run([sys.executable, "-m", "desktop.bench", "mode"], env=env, capture_output=True, text=True, timeout=120, check=False)
+    out = subprocess.run([sys.executable, "-m", "eventmap.desktop.bench", "mode"], env=env, capture_output=True, text=True, timeout=120, check=False)
     return out.stdout.strip() or "unknown"
 
 
 def _timed_child(args: list[str], env: dict[str, str]) -> tuple[tuple[float, float] | None, str]:
     """Start a child that prints ``painted <epoch seconds>``; (seconds to paint, seconds to exit)."""
     start = time.time()
-    done = subprocess.run([sys.executable, "-m", "desktop.bench", *args], env=env, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run([sys.executable, "-m", "eventmap.desktop.bench", *args], env=env, capture_output=True, text=True, timeout=300, check=False)
     ended = time.time() - start
     for line in done.stdout.splitlines():
         if line.startswith("painted "):
@@ -426,7 +426,7 @@ def slider_windows(date_range: tuple[float, float] | None, moves: int, seed: int
     """
     import numpy as np  # noqa: PLC0415
 
-    from geo.dates import TimeWindow, date_from_ms  # noqa: PLC0415
+    from eventmap.geo.dates import TimeWindow, date_from_ms  # noqa: PLC0415
 
     if date_range is None:
         return [("all", TimeWindow.all_time())]
@@ -515,15 +515,15 @@ class _ViewHost:
     via = "QtMapView.set_window"
 
     def __init__(self) -> None:
-        from desktop.map_view import QtMapView  # noqa: PLC0415
+        from eventmap.desktop.map_view import QtMapView  # noqa: PLC0415
 
         self.view = QtMapView()
         self.view.resize(*VIEW_SIZE)
         self.widget = self.view
 
     def show_dataset(self, dataset) -> None:
-        from geo.dates import TimeWindow  # noqa: PLC0415
-        from geo.mapbuild import MapOptions  # noqa: PLC0415
+        from eventmap.geo.dates import TimeWindow  # noqa: PLC0415
+        from eventmap.geo.mapbuild import MapOptions  # noqa: PLC0415
 
         self.view.show_dataset(dataset, TimeWindow.all_time(), MapOptions(title=dataset.name))
 
@@ -546,7 +546,7 @@ class _WindowHost:
     via = "MainWindow ViewState.set_window"
 
     def __init__(self) -> None:
-        from desktop.main_window import MainWindow  # noqa: PLC0415
+        from eventmap.desktop.main_window import MainWindow  # noqa: PLC0415
 
         self.main = MainWindow(remember=False)
         self.main.resize(1400, 900)
@@ -554,7 +554,7 @@ class _WindowHost:
         self.widget = self.main
 
     def show_dataset(self, dataset) -> None:
-        from geo.dates import TimeWindow  # noqa: PLC0415
+        from eventmap.geo.dates import TimeWindow  # noqa: PLC0415
 
         self.main.show_dataset(dataset, TimeWindow.all_time())
 
@@ -566,7 +566,7 @@ class _WindowHost:
         return self.main.map_link.last_seq
 
     def close(self) -> None:
-        from desktop.main_window import delete_window  # noqa: PLC0415
+        from eventmap.desktop.main_window import delete_window  # noqa: PLC0415
 
         delete_window(self.main)
 
@@ -604,7 +604,7 @@ class _PaintClock:
 
 def child_size(path: str, moves: int, naive_runs: int, out: str, prefer_window: bool = True) -> int:
     """Measure one dataset file: open, slider, memory, folium baseline; write JSON to ``out``."""
-    from desktop.app import application  # noqa: PLC0415
+    from eventmap.desktop.app import application  # noqa: PLC0415
 
     app = application(headless=True)
     from PySide6.QtCore import QEventLoop, QTimer  # noqa: PLC0415
@@ -614,7 +614,7 @@ def child_size(path: str, moves: int, naive_runs: int, out: str, prefer_window: 
     _spin(QEventLoop, QTimer, 200)
     clock = _PaintClock(host.view)
 
-    from geo.importers import load_dataset  # noqa: PLC0415
+    from eventmap.geo.importers import load_dataset  # noqa: PLC0415
 
     start = time.perf_counter()
     dataset = load_dataset(path)
@@ -722,7 +722,7 @@ def folium_page(events, title_token: str) -> str:
     import xstatic.pkg.leaflet as leaflet  # noqa: PLC0415
     from branca.element import Element  # noqa: PLC0415
 
-    from geo.mapbuild import category_colors  # noqa: PLC0415
+    from eventmap.geo.mapbuild import category_colors  # noqa: PLC0415
 
     fmap = folium.Map(location=[35, 68], zoom_start=4, tiles=None)
     fmap.default_js = [
@@ -802,13 +802,13 @@ def naive_reload_times(dataset, windows, folder: Path) -> list[float | None]:
 
 def child_cold() -> int:
     """The app as a user starts it, on the bundled dataset; prints the time of its first painted frame."""
-    from desktop.app import application  # noqa: PLC0415
+    from eventmap.desktop.app import application  # noqa: PLC0415
 
     app = application(headless=True)
     host = _make_host()
     host.widget.show()
-    from geo.importers import load_dataset  # noqa: PLC0415
-    from geo.paths import default_dataset  # noqa: PLC0415
+    from eventmap.geo.importers import load_dataset  # noqa: PLC0415
+    from eventmap.geo.paths import default_dataset  # noqa: PLC0415
 
     if isinstance(host, _WindowHost):
         host.main.open_path(default_dataset())
@@ -832,7 +832,7 @@ FLOOR_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>floor</t
 
 def child_floor() -> int:
     """The floor: a bare QWebEngineView painting a trivial local page; prints the time it painted."""
-    from desktop.app import prepare_environment  # noqa: PLC0415 - the same Chromium flags as the app
+    from eventmap.desktop.app import prepare_environment  # noqa: PLC0415 - the same Chromium flags as the app
 
     prepare_environment(headless=True)
     from PySide6.QtCore import QUrl  # noqa: PLC0415
@@ -861,7 +861,7 @@ def child_floor() -> int:
 
 def child_mode() -> int:
     """Say whether the main window can be built (which path the slider and cold start use)."""
-    from desktop.app import application  # noqa: PLC0415
+    from eventmap.desktop.app import application  # noqa: PLC0415
 
     application(headless=True)
     host = _make_host()
@@ -872,11 +872,11 @@ def child_mode() -> int:
 
 def child_shots(n: int, folder: str) -> int:
     """Pictures of the map at ``n`` synthetic events: all time, one year, and zoomed in on one city."""
-    from desktop.app import application  # noqa: PLC0415
+    from eventmap.desktop.app import application  # noqa: PLC0415
 
     application(headless=True)
-    from geo.dates import TimeWindow  # noqa: PLC0415
-    from geo.synthetic import synthetic_dataset  # noqa: PLC0415
+    from eventmap.geo.dates import TimeWindow  # noqa: PLC0415
+    from eventmap.geo.synthetic import synthetic_dataset  # noqa: PLC0415
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)

@@ -19,8 +19,8 @@ import os
 import sys
 from pathlib import Path
 
-from geo.dates import TimeWindow
-from geo.errors import EventmapError
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.errors import EventmapError
 
 COMMANDS = ("validate", "geocode", "export", "import", "bench")
 BASEMAP_CHOICES = ("natural-earth", "natural-earth-110m")
@@ -106,14 +106,14 @@ def _parser_commands() -> argparse.ArgumentParser:
 
 def load(path: str | None):
     """Load an event file (the bundled dataset when None)."""
-    from geo.importers import load_dataset
-    from geo.paths import default_dataset
+    from eventmap.geo.importers import load_dataset
+    from eventmap.geo.paths import default_dataset
 
     return load_dataset(path or default_dataset())
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from geo.validate import validate_dataset
+    from eventmap.geo.validate import validate_dataset
 
     report = validate_dataset(load(args.file))
     for line in report.lines():
@@ -122,7 +122,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.export import FORMATS, ExportRequest, export
+    from eventmap.desktop.export import FORMATS, ExportRequest, export
 
     suffix = Path(args.output).suffix.lower()
     if suffix not in FORMATS:
@@ -146,19 +146,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
-    from geo.gazetteer import run_geocode
+    from eventmap.geo.gazetteer import run_geocode
 
     return run_geocode(args.name, online=args.online, country=args.country)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from geo.convert import run_import
+    from eventmap.geo.convert import run_import
 
     return run_import(args.file, args.output)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from desktop.bench import run_bench
+    from eventmap.desktop.bench import run_bench
 
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -169,12 +169,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     if args.version:
-        from geo import __version__
+        from eventmap.geo import __version__
 
         print(f"eventmap {__version__}")
         return 0
     window = window_from_args(args)
-    from desktop.main_window import run_app
+    from eventmap.desktop.main_window import run_app
 
     return run_app(args.file, window=window, cumulative=args.cumulative, screenshot=args.screenshot, size=args.size, basemap=args.basemap)
 

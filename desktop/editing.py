@@ -18,12 +18,12 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from desktop.event_dialog import QtEventDialog
-from desktop.model import ViewState
-from geo.errors import EventmapError
-from geo.events import Dataset, Event, slugify
-from geo.paths import data_dir
-from geo.storage import save_dataset
+from eventmap.desktop.event_dialog import QtEventDialog
+from eventmap.desktop.model import ViewState
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset, Event, slugify
+from eventmap.geo.paths import data_dir
+from eventmap.geo.storage import save_dataset
 
 log = logging.getLogger("eventmap")
 
@@ -326,7 +326,7 @@ class EditingController(QObject):
 
 
 def _event_table(window: QWidget):
-    from desktop.widgets.qt_event_table import QtEventTable
+    from eventmap.desktop.widgets.qt_event_table import QtEventTable
 
     return window.findChild(QtEventTable)
 

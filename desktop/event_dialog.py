@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from geo.dates import PartialDate, parse_date
-from geo.errors import EventmapError
-from geo.events import CATEGORIES, MAX_TEXT, Event, format_source
+from eventmap.geo.dates import PartialDate, parse_date
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import CATEGORIES, MAX_TEXT, Event, format_source
 
 if TYPE_CHECKING:  # geopy (with requests) costs 0.2 s: loaded on the first "Look up"
-    from geo.gazetteer import GeocoderChain
+    from eventmap.geo.gazetteer import GeocoderChain
 
 LINK = re.compile(r"(?i)^https?://\S+$")  # the links a popup makes clickable (geo.mapbuild.event_details)
 DECIMALS = 6  # about 0.1 m
@@ -259,7 +259,7 @@ class QtEventDialog(QDialog):
 
     def geocoder(self) -> GeocoderChain:
         if self._geocoder is None:
-            from geo.gazetteer import make_geocoder
+            from eventmap.geo.gazetteer import make_geocoder
 
             self._geocoder = make_geocoder(online=False)
         return self._geocoder

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from geo.dates import TimeWindow
-from geo.errors import EventmapError
-from geo.events import Dataset, with_events
-from geo.filtering import search_mask, visible_mask
-from geo.mapbuild import MapOptions, build_map, render_html
-from geo.storage import dumps_dataset, write_atomic
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset, with_events
+from eventmap.geo.filtering import search_mask, visible_mask
+from eventmap.geo.mapbuild import MapOptions, build_map, render_html
+from eventmap.geo.storage import dumps_dataset, write_atomic
 
 FORMATS = {".png": "PNG image", ".pdf": "PDF document", ".html": "standalone HTML page", ".geojson": "GeoJSON of the events shown"}
 MAX_PIXELS = 8000
@@ -123,8 +123,8 @@ def render_image(request: ExportRequest):
     import shiboken6
     from PySide6.QtCore import Qt
 
-    from desktop.app import application
-    from desktop.map_view import QtMapView
+    from eventmap.desktop.app import application
+    from eventmap.desktop.map_view import QtMapView
 
     application(headless=True)
     width, height = request.size

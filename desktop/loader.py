@@ -14,10 +14,10 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
-from desktop.warnings_dialog import show_warnings
-from geo.errors import EventmapError
-from geo.events import Dataset
-from geo.importers import load_dataset
+from eventmap.desktop.warnings_dialog import show_warnings
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset
+from eventmap.geo.importers import load_dataset
 
 log = logging.getLogger("eventmap")
 

@@ -37,19 +37,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.map_view import QtMapView, image_is_blank
-from desktop.model import ViewState
-from desktop.settings import Settings
-from desktop.widgets.map_link import BASEMAPS, OFFLINE, MapLink
-from desktop.widgets.qt_category_filter import QtCategoryFilter
-from desktop.widgets.qt_event_table import QtEventTable
-from desktop.widgets.qt_search import QtSearch
-from desktop.widgets.qt_time_slider import SPEEDS, QtTimeSlider, count_text
-from desktop.widgets.qt_year_filter import QtYearFilter
-from geo.dates import TimeWindow
-from geo.errors import EventmapError
-from geo.events import Dataset
-from geo.paths import default_dataset
+from eventmap.desktop.map_view import QtMapView, image_is_blank
+from eventmap.desktop.model import ViewState
+from eventmap.desktop.settings import Settings
+from eventmap.desktop.widgets.map_link import BASEMAPS, OFFLINE, MapLink
+from eventmap.desktop.widgets.qt_category_filter import QtCategoryFilter
+from eventmap.desktop.widgets.qt_event_table import QtEventTable
+from eventmap.desktop.widgets.qt_search import QtSearch
+from eventmap.desktop.widgets.qt_time_slider import SPEEDS, QtTimeSlider, count_text
+from eventmap.desktop.widgets.qt_year_filter import QtYearFilter
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset
+from eventmap.geo.paths import default_dataset
 
 log = logging.getLogger("eventmap")
 
@@ -231,9 +231,9 @@ class MainWindow(QMainWindow):
 
     def _install_editing(self) -> None:
         """Let the editing module add undo, add/edit/delete and saving, if it is installed."""
-        if importlib.util.find_spec("desktop.editing") is not None:
+        if importlib.util.find_spec("eventmap.desktop.editing") is not None:
             try:
-                import desktop.editing as editing
+                import eventmap.desktop.editing as editing
             except ImportError as exc:
                 log.warning("editing is not available: %s", exc)
             else:
@@ -289,11 +289,11 @@ class MainWindow(QMainWindow):
         return True
 
     def _load(self, path: Path) -> Dataset | None:
-        if importlib.util.find_spec("desktop.loader") is not None:
-            from desktop.loader import load_with_progress
+        if importlib.util.find_spec("eventmap.desktop.loader") is not None:
+            from eventmap.desktop.loader import load_with_progress
 
             return load_with_progress(self, path)
-        from geo.importers import load_dataset
+        from eventmap.geo.importers import load_dataset
 
         return load_dataset(path)
 
@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
     # --- menus --------------------------------------------------------------------------
 
     def _on_open(self) -> None:
-        from geo.importers import file_filter
+        from eventmap.geo.importers import file_filter
 
         start = str(Path(self.settings.last_dataset).parent) if self.settings.last_dataset else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(self, "Open events", start, file_filter())
@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def _on_about(self) -> None:
-        from desktop.widgets.about_dialog import QtAboutDialog
+        from eventmap.desktop.widgets.about_dialog import QtAboutDialog
 
         QtAboutDialog(self).exec()
 
@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
         if len(indices) != 2:
             self.distance_label.hide()
             return
-        from geo.gazetteer import distance_km
+        from eventmap.geo.gazetteer import distance_km
 
         a, b = (self.state.dataset.events[i] for i in indices)
         km = distance_km((a.lat, a.lon), (b.lat, b.lon))
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
     # --- export -------------------------------------------------------------------------
 
     def _on_export(self) -> None:
-        from desktop.widgets.export_dialog import QtExportDialog
+        from eventmap.desktop.widgets.export_dialog import QtExportDialog
 
         dataset = self.state.dataset
         folder = Path(self.settings.export_dir) if self.settings.export_dir else Path.home()
@@ -436,8 +436,8 @@ class MainWindow(QMainWindow):
 
     def export_to(self, path: str | Path, size: tuple[int, int] | None = None, scale: float = 1.0, title: str | None = None) -> Path | None:
         """Export what the map shows (same area, window, categories, search) to ``path``."""
-        from desktop.export import ExportRequest
-        from desktop.widgets.export_dialog import run_export
+        from eventmap.desktop.export import ExportRequest
+        from eventmap.desktop.widgets.export_dialog import run_export
 
         page = self.map_link.page_state() or {}
         bounds = None
@@ -536,7 +536,7 @@ def run_app(
 
     Returns the process exit code: 0, or 1 when a screenshot cannot be made.
     """
-    from desktop.app import application
+    from eventmap.desktop.app import application
 
     app = application(headless=screenshot is not None)
     settings = Settings.load()
@@ -558,7 +558,7 @@ def run_app(
 
 
 def _screenshot(file: str | None, window: TimeWindow | None, cumulative: bool, out: Path, size: tuple[int, int], settings: Settings) -> int:
-    from geo.importers import load_dataset
+    from eventmap.geo.importers import load_dataset
 
     try:
         dataset = load_dataset(file or default_dataset())

@@ -16,12 +16,12 @@ from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from desktop.bridge import MapBridge
-from desktop.web import MapPage, qwebchannel_script, scheme_handler
-from geo.dates import TimeWindow
-from geo.errors import EventmapError
-from geo.events import Dataset
-from geo.mapbuild import MapOptions, app_page_html, basemap_json, event_details, event_payload_binary
+from eventmap.desktop.bridge import MapBridge
+from eventmap.desktop.web import MapPage, qwebchannel_script, scheme_handler
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset
+from eventmap.geo.mapbuild import MapOptions, app_page_html, basemap_json, event_details, event_payload_binary
 
 log = logging.getLogger("eventmap")
 _HOSTS = itertools.count(1)

@@ -12,9 +12,9 @@ import math
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from geo.dates import TimeWindow
-from geo.events import Dataset, Event
-from geo.filtering import search_mask, visible_mask
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.events import Dataset, Event
+from eventmap.geo.filtering import search_mask, visible_mask
 
 
 class ViewState(QObject):

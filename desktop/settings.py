@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.config import config_dir
-from geo.errors import EventmapError
-from geo.storage import write_atomic
+from eventmap.geo.config import config_dir
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.storage import write_atomic
 
 log = logging.getLogger("eventmap")
 

@@ -19,7 +19,7 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 
-from desktop.app import SCHEME
+from eventmap.desktop.app import SCHEME
 
 log = logging.getLogger("eventmap")
 

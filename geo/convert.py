@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from geo.errors import EventmapError
-from geo.importers import load_dataset
-from geo.storage import save_dataset
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.storage import save_dataset
 
 
 def run_import(src: str, out: str, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from geo.errors import EventmapError
+from eventmap.geo.errors import EventmapError
 
 PRECISIONS = ("year", "month", "day", "minute", "second")
 OPEN_TEXT = ".."

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from geo.dates import PartialDate, format_span, parse_date
-from geo.errors import EventmapError
+from eventmap.geo.dates import PartialDate, format_span, parse_date
+from eventmap.geo.errors import EventmapError
 
 KNOWN_PROPERTIES = ("id", "title", "start", "end", "precision", "place", "category", "summary", "source", "url")
 _KNOWN_SET = frozenset(KNOWN_PROPERTIES)
@@ -184,7 +184,7 @@ class EventColumns:
         span = self.date_range()
         if span is None:
             return []
-        from geo.dates import _utc  # noqa: PLC0415 - tiny helper, avoid a public name
+        from eventmap.geo.dates import _utc  # noqa: PLC0415 - tiny helper, avoid a public name
 
         first, last = _utc(span[0]).year, _utc(span[1] - 1).year
         years = []

@@ -7,8 +7,8 @@ import unicodedata
 
 import numpy as np
 
-from geo.dates import TimeWindow
-from geo.events import Dataset
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.events import Dataset
 
 
 def _fold(text: str) -> str:

@@ -31,10 +31,10 @@ from geopy.geocoders import Nominatim
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from geo import __version__
-from geo.config import cache_dir
-from geo.errors import EventmapError
-from geo.paths import data_dir
+from eventmap.geo import __version__
+from eventmap.geo.config import cache_dir
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.paths import data_dir
 
 GAZETTEER_FILE = "gazetteer.csv"
 COLUMNS = (

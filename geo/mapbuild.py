@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from geo import __version__
-from geo.config import cache_dir
-from geo.dates import TimeWindow
-from geo.events import CATEGORIES, Event, EventColumns
-from geo.paths import data_dir, resources_dir
+from eventmap.geo import __version__
+from eventmap.geo.config import cache_dir
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.events import CATEGORIES, Event, EventColumns
+from eventmap.geo.paths import data_dir, resources_dir
 
 if TYPE_CHECKING:
     import folium
@@ -375,7 +375,7 @@ def build_map(
 def _folium_map(config: dict[str, Any]) -> folium.Map:
     import folium
 
-    from geo.folium_page import ContentPolicy, Element, EventLayer, ExternalScript, InlineAsset, PageTitle
+    from eventmap.geo.folium_page import ContentPolicy, Element, EventLayer, ExternalScript, InlineAsset, PageTitle
 
     (south, west), (north, east) = config["fit"]
     fmap = folium.Map(

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_HERE = Path(__file__).resolve().parent
+# Installed, the wheel holds eventmap/geo, eventmap/data and eventmap/resources
+# side by side; in a checkout (and so in an editable install) the repository
+# holds geo/, data/ and resources/ side by side. One rule finds both.
+_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _find(name: str) -> Path:
-    # An installed wheel carries the folders inside geo/_bundled; a checkout
-    # (or an editable install) has them at the top of the repository.
-    for candidate in (_HERE / "_bundled" / name, _HERE.parent / name):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(f"eventmap is missing its {name}/ folder (looked in {_HERE})")
+    folder = _ROOT / name
+    if not folder.is_dir():
+        raise FileNotFoundError(f"eventmap is missing its {name}/ folder (looked in {_ROOT})")
+    return folder
 
 
 def data_dir() -> Path:

@@ -8,8 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from geo.errors import EventmapError
-from geo.events import Dataset, dataset_to_geojson
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset, dataset_to_geojson
 
 
 def dumps_dataset(dataset: Dataset) -> str:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from geo.dates import OPEN, PartialDate
-from geo.events import CATEGORIES, Dataset, Event
+from eventmap.geo.dates import OPEN, PartialDate
+from eventmap.geo.events import CATEGORIES, Dataset, Event
 
 SEED = 20100101
 FIRST_DAY = np.datetime64("2010-01-01")
@@ -216,7 +216,7 @@ def write_geojson(dataset: Dataset, path: str | Path) -> Path:
     Streams feature by feature (the same text :func:`geo.storage.dumps_dataset`
     gives), so a million events do not need the whole text in memory.
     """
-    from geo.events import feature_from_event  # noqa: PLC0415
+    from eventmap.geo.events import feature_from_event  # noqa: PLC0415
 
     path = Path(path)
     head = json.dumps({"type": "FeatureCollection", **{k: v for k, v in dataset.extra.items() if k not in ("type", "features")}}, ensure_ascii=False)[:-1]

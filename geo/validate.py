@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from geo.dates import format_date
-from geo.events import Dataset
+from eventmap.geo.dates import format_date
+from eventmap.geo.events import Dataset
 
 MAX_COUNTRY_CHECK = 50_000  # distinct points; more are summarised without countries
 
@@ -59,7 +59,7 @@ def check_countries(dataset: Dataset) -> tuple[list[str] | None, list[str]]:
     swapping its latitude and longitude would put it in a country, the note
     says so, as that is a common mistake in hand-made files.
     """
-    from geo.gazetteer import countries_of
+    from eventmap.geo.gazetteer import countries_of
 
     if not dataset.events:
         return [], []

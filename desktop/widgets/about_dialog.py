@@ -8,7 +8,7 @@ import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from geo import __version__
+from eventmap.geo import __version__
 
 # (what, where it comes from, licence): our own fixed text, escaped all the same.
 SOURCES = (

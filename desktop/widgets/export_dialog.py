@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.export import MAX_PIXELS, ExportRequest, export
-from geo.errors import EventmapError
+from eventmap.desktop.export import MAX_PIXELS, ExportRequest, export
+from eventmap.geo.errors import EventmapError
 
 # key: (text, file suffix)
 FORMATS = {

@@ -14,9 +14,9 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
-from desktop.map_view import QtMapView
-from desktop.model import ViewState
-from geo.mapbuild import MapOptions
+from eventmap.desktop.map_view import QtMapView
+from eventmap.desktop.model import ViewState
+from eventmap.geo.mapbuild import MapOptions
 
 log = logging.getLogger("eventmap")
 

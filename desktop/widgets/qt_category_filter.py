@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.model import ViewState
-from desktop.widgets.qt_event_table import UNCATEGORISED, swatch
-from geo.mapbuild import category_colors
+from eventmap.desktop.model import ViewState
+from eventmap.desktop.widgets.qt_event_table import UNCATEGORISED, swatch
+from eventmap.geo.mapbuild import category_colors
 
 
 class FlowLayout(QLayout):

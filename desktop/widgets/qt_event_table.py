@@ -16,8 +16,8 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionMo
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from desktop.model import ViewState
-from geo.mapbuild import category_colors
+from eventmap.desktop.model import ViewState
+from eventmap.geo.mapbuild import category_colors
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by (an event's start for the date)
 INDEX_ROLE = Qt.ItemDataRole.UserRole + 2  # the event's position in dataset.events

@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.model import ViewState
-from geo.dates import TimeWindow
-from geo.filtering import step_event
-from geo.periods import UNITS, Step, auto_step, count_overlapping, default_step, period_starts, step_of_window, year_of
+from eventmap.desktop.model import ViewState
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.filtering import step_event
+from eventmap.geo.periods import UNITS, Step, auto_step, count_overlapping, default_step, period_starts, step_of_window, year_of
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 BASE_INTERVAL_MS = 800  # one period per 0.8 s at 1x

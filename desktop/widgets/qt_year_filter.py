@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from desktop.model import ViewState
-from geo.dates import TimeWindow
+from eventmap.desktop.model import ViewState
+from eventmap.geo.dates import TimeWindow
 
 ALL = "All"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.errors import EventmapError
-from geo.events import Dataset
-from geo.importers.common import Progress
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset
+from eventmap.geo.importers.common import Progress
 
 __all__ = ["SUFFIXES", "Progress", "file_filter", "load_dataset"]
 
@@ -69,7 +69,7 @@ def load_dataset(path: str | Path, progress: Progress | None = None) -> Dataset:
         raise EventmapError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise EventmapError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    from geo.importers import delimited, geojson, kml  # noqa: PLC0415 - imported on first load, not at start-up
+    from eventmap.geo.importers import delimited, geojson, kml  # noqa: PLC0415 - imported on first load, not at start-up
 
     readers = {
         "geojson": geojson.read_geojson,

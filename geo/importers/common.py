@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from typing import Any
 
-from geo.dates import PartialDate, parse_date
-from geo.errors import EventmapError
-from geo.events import KNOWN_PROPERTIES, MAX_TEXT, Dataset, Event, assign_ids
+from eventmap.geo.dates import PartialDate, parse_date
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import KNOWN_PROPERTIES, MAX_TEXT, Dataset, Event, assign_ids
 
 Progress = Callable[[float], bool]
 """Called with the fraction done (0..1); returning False asks the reader to stop."""

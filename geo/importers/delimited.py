@@ -17,10 +17,10 @@ import re
 from collections import Counter
 from typing import Any
 
-from geo.errors import EventmapError
-from geo.events import Dataset, Event
-from geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish
-from geo.importers.layouts import LAT, LON, PLACE, Columns, Layout, choose_layout, column_key
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset, Event
+from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish
+from eventmap.geo.importers.layouts import LAT, LON, PLACE, Columns, Layout, choose_layout, column_key
 
 DELIMITERS = ",;\t|"
 SNIFF_CHARS = 16_384
@@ -300,7 +300,7 @@ class _Geocoder:
         if self.gazetteer is not None:
             return True
         try:
-            from geo.gazetteer import load_gazetteer  # noqa: PLC0415 - only files without coordinates need it
+            from eventmap.geo.gazetteer import load_gazetteer  # noqa: PLC0415 - only files without coordinates need it
         except ImportError:
             self.unavailable = "the gazetteer is not installed"
             return False

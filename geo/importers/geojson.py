@@ -22,9 +22,9 @@ import warnings as pywarnings
 from collections import Counter
 from typing import Any
 
-from geo.errors import EventmapError
-from geo.events import Dataset, Event, event_from_feature
-from geo.importers.common import (
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset, Event, event_from_feature
+from eventmap.geo.importers.common import (
     Progress,
     Ticker,
     finish,

@@ -23,10 +23,10 @@ from pyexpat import ExpatError, ParserCreate
 from collections.abc import Iterator
 from typing import Any
 
-from geo.dates import OPEN, PartialDate
-from geo.errors import EventmapError
-from geo.events import Dataset, Event
-from geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish, html_to_text, parse_when
+from eventmap.geo.dates import OPEN, PartialDate
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset, Event
+from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish, html_to_text, parse_when
 
 MAX_KML_BYTES = 256 << 20  # a KML inside a KMZ larger than this is refused (zip bomb)
 _COORD_SEP = re.compile(r"\s*,\s*")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from geo.dates import PartialDate
-from geo.errors import EventmapError
-from geo.importers.common import first_sentence, parse_when
+from eventmap.geo.dates import PartialDate
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.importers.common import first_sentence, parse_when
 
 LAT = ("latitude", "lat", "y", "lat_dd", "decimal_latitude", "decimallatitude", "point_y", "lat_y")
 LON = ("longitude", "lon", "lng", "long", "x", "lon_dd", "decimal_longitude", "decimallongitude", "point_x", "lon_x")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.app import register_scheme
-from geo.paths import default_dataset
+from eventmap.desktop.app import register_scheme
+from eventmap.geo.paths import default_dataset
 
 # The eventmap: scheme must be known before WebEngine starts; pytest-qt's
 # QApplication is made without desktop.app.application(), so register it here.
@@ -17,8 +17,8 @@ WAIT_MS = 30_000
 @pytest.fixture
 def state():
     """A view state on the bundled dataset, for widget tests without a window."""
-    from desktop.model import ViewState
-    from geo.importers import load_dataset
+    from eventmap.desktop.model import ViewState
+    from eventmap.geo.importers import load_dataset
 
     return ViewState(load_dataset(default_dataset()))
 
@@ -26,9 +26,9 @@ def state():
 @pytest.fixture
 def make_map_view(qtbot):
     """``make_map_view(dataset, window=None, options=None, size=(900, 600))``: a shown map view, its page drawn."""
-    from desktop.map_view import QtMapView
-    from geo.dates import TimeWindow
-    from geo.mapbuild import MapOptions
+    from eventmap.desktop.map_view import QtMapView
+    from eventmap.geo.dates import TimeWindow
+    from eventmap.geo.mapbuild import MapOptions
 
     def make(dataset, window=None, options=None, size=(900, 600)) -> QtMapView:
         view = QtMapView()
@@ -49,7 +49,7 @@ def make_main_window(qtbot):
     Every window made is deleted at the end of the test, before the next one:
     a map page must never outlive the test that made it.
     """
-    from desktop.main_window import MainWindow, delete_window
+    from eventmap.desktop.main_window import MainWindow, delete_window
 
     windows = []
 

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from desktop.bench import check_targets, format_table, percentile, run_bench, slider_windows
-from geo.synthetic import synthetic_dataset
+from eventmap.desktop.bench import check_targets, format_table, percentile, run_bench, slider_windows
+from eventmap.geo.synthetic import synthetic_dataset
 
 pytestmark = pytest.mark.webengine
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from desktop.widgets.about_dialog import QtAboutDialog, about_html
-from desktop.widgets.export_dialog import QtExportDialog
+from eventmap.desktop.widgets.about_dialog import QtAboutDialog, about_html
+from eventmap.desktop.widgets.export_dialog import QtExportDialog
 
 
 def test_the_export_dialog_turns_choices_into_a_request(qtbot, tmp_path):
@@ -32,7 +32,7 @@ def test_the_export_dialog_turns_choices_into_a_request(qtbot, tmp_path):
 
 
 def test_about_names_the_version_sources_and_licences(qtbot):
-    from geo import __version__
+    from eventmap.geo import __version__
 
     text = about_html()
     for needle in (__version__, "Natural Earth", "public domain", "GeoNames", "CC BY 4.0", "000_9e369aff28458d19.txt",

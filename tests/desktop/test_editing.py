@@ -12,9 +12,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
-from desktop import editing
-from desktop.app import register_scheme
-from desktop.editing import (
+from eventmap.desktop import editing
+from eventmap.desktop.app import register_scheme
+from eventmap.desktop.editing import (
     AddEventCommand,
     DeleteEventCommand,
     EditEventCommand,
@@ -23,14 +23,14 @@ from desktop.editing import (
     save,
     save_as,
 )
-from desktop.event_dialog import QtEventDialog
-from desktop.model import ViewState
-from geo.dates import parse_date
-from geo.events import Event
-from geo.gazetteer import load_gazetteer
-from geo.importers import load_dataset
-from geo.paths import default_dataset
-from geo.storage import dumps_dataset
+from eventmap.desktop.event_dialog import QtEventDialog
+from eventmap.desktop.model import ViewState
+from eventmap.geo.dates import parse_date
+from eventmap.geo.events import Event
+from eventmap.geo.gazetteer import load_gazetteer
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.paths import default_dataset
+from eventmap.geo.storage import dumps_dataset
 
 register_scheme()  # before any QApplication exists (collection runs first)
 
@@ -499,8 +499,8 @@ def test_maybe_save_stays_when_saving_fails(make_window, canonical_file, answer,
 
 @pytest.fixture
 def main_window(qtbot):
-    main = pytest.importorskip("desktop.main_window")
-    from desktop.settings import Settings
+    main = pytest.importorskip("eventmap.desktop.main_window")
+    from eventmap.desktop.settings import Settings
 
     window = main.MainWindow(settings=Settings(), remember=False)
     window.show()

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from desktop.model import ViewState
-from desktop.widgets.qt_category_filter import QtCategoryFilter
-from desktop.widgets.qt_event_table import DATE, INDEX_ROLE, SORT_ROLE, TITLE, QtEventTable
-from desktop.widgets.qt_search import QtSearch
-from geo.dates import TimeWindow, parse_date
-from geo.events import Dataset, Event
+from eventmap.desktop.model import ViewState
+from eventmap.desktop.widgets.qt_category_filter import QtCategoryFilter
+from eventmap.desktop.widgets.qt_event_table import DATE, INDEX_ROLE, SORT_ROLE, TITLE, QtEventTable
+from eventmap.desktop.widgets.qt_search import QtSearch
+from eventmap.geo.dates import TimeWindow, parse_date
+from eventmap.geo.events import Dataset, Event
 
 
 @pytest.fixture

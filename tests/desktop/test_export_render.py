@@ -3,11 +3,11 @@
 import pytest
 from PySide6.QtGui import QImage
 
-from desktop.export import ExportRequest, export
-from desktop.map_view import image_is_blank
-from geo.dates import TimeWindow
-from geo.importers import load_dataset
-from geo.paths import default_dataset
+from eventmap.desktop.export import ExportRequest, export
+from eventmap.desktop.map_view import image_is_blank
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.paths import default_dataset
 
 pytestmark = pytest.mark.webengine
 

@@ -10,13 +10,13 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
-from desktop import loader
-from desktop.loader import load_with_progress
-from desktop.model import ViewState
-from desktop.warnings_dialog import QtWarningsDialog
-from geo.errors import EventmapError
-from geo.importers import load_dataset
-from geo.paths import default_dataset
+from eventmap.desktop import loader
+from eventmap.desktop.loader import load_with_progress
+from eventmap.desktop.model import ViewState
+from eventmap.desktop.warnings_dialog import QtWarningsDialog
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.paths import default_dataset
 
 DATA = Path(__file__).parents[1] / "data"
 ROWS = 50_000
@@ -164,8 +164,8 @@ def test_warnings_quoting_markup_are_shown_as_text(qtbot):
 
 @pytest.mark.webengine
 def test_cancelling_an_open_in_the_main_window_keeps_its_data(qtbot, big_files, monkeypatch):
-    main = pytest.importorskip("desktop.main_window")
-    from desktop.settings import Settings
+    main = pytest.importorskip("eventmap.desktop.main_window")
+    from eventmap.desktop.settings import Settings
 
     window = main.MainWindow(settings=Settings(), remember=False)
     try:

@@ -15,12 +15,12 @@ from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.map_view import image_is_blank
-from geo.dates import TimeWindow
-from geo.filtering import visible_mask
-from geo.gazetteer import distance_km
-from geo.paths import default_dataset
-from geo.periods import Step
+from eventmap.desktop.map_view import image_is_blank
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.filtering import visible_mask
+from eventmap.geo.gazetteer import distance_km
+from eventmap.geo.paths import default_dataset
+from eventmap.geo.periods import Step
 
 pytestmark = pytest.mark.webengine
 
@@ -217,7 +217,7 @@ def test_export_writes_a_png_of_the_requested_size_and_the_events_shown(make_mai
     assert "Exported" in window.statusBar().currentMessage()
 
     geojson = window.export_to(tmp_path / "shown.geojson")
-    from geo.importers import load_dataset
+    from eventmap.geo.importers import load_dataset
 
     assert len(load_dataset(geojson)) == 4
 

@@ -24,12 +24,12 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from desktop.app import register_scheme
-from desktop.export import ExportRequest, export_html_text
-from desktop.map_view import QtMapView
-from desktop.web import scheme_handler
-from geo.importers import load_dataset
-from geo.mapbuild import MapOptions, event_details
+from eventmap.desktop.app import register_scheme
+from eventmap.desktop.export import ExportRequest, export_html_text
+from eventmap.desktop.map_view import QtMapView
+from eventmap.desktop.web import scheme_handler
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.mapbuild import MapOptions, event_details
 
 register_scheme()  # before any QApplication exists (collection runs first)
 
@@ -183,10 +183,10 @@ def test_no_script_runs_in_the_app_when_every_popup_and_tooltip_opens(qtbot, app
 
 
 def test_the_event_table_shows_the_text_as_plain_text(qtbot, hostile):
-    table = pytest.importorskip("desktop.widgets.qt_event_table")
+    table = pytest.importorskip("eventmap.desktop.widgets.qt_event_table")
     from PySide6.QtCore import Qt
 
-    from desktop.model import ViewState
+    from eventmap.desktop.model import ViewState
 
     state = ViewState(hostile)
     model = table.EventTableModel(state)
@@ -348,9 +348,9 @@ def test_map_building_never_treats_dataset_text_as_a_template(mode):
     (branca re-compiles a MacroElement's output as a template: "{{7*7}}" in a
     place name became "49", and "{{ lipsum.__globals__.os... }}" ran Python.)
     """
-    from geo.dates import parse_date
-    from geo.events import Event
-    from geo.mapbuild import build_map, render_html
+    from eventmap.geo.dates import parse_date
+    from eventmap.geo.events import Event
+    from eventmap.geo.mapbuild import build_map, render_html
 
     code = "{{ lipsum.__globals__.os.getcwd() }}"
     broken = "{{ 'unclosed"  # a template syntax error, if it were one

@@ -8,11 +8,11 @@ import shutil
 import pytest
 from PySide6.QtGui import QImage
 
-from desktop.map_view import image_is_blank
-from desktop.settings import Settings, settings_path
-from geo.config import config_dir
-from geo.dates import TimeWindow
-from geo.paths import default_dataset
+from eventmap.desktop.map_view import image_is_blank
+from eventmap.desktop.settings import Settings, settings_path
+from eventmap.geo.config import config_dir
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.paths import default_dataset
 
 
 def test_settings_live_in_the_config_folder(fresh_settings):
@@ -50,7 +50,7 @@ def test_recent_files_are_unique_newest_first_and_bounded():
 
 @pytest.mark.webengine
 def test_choices_persist_across_two_windows(make_main_window, tmp_path):
-    from desktop.main_window import delete_window
+    from eventmap.desktop.main_window import delete_window
 
     copy = tmp_path / "mine.geojson"
     shutil.copy(default_dataset(), copy)
@@ -74,7 +74,7 @@ def test_choices_persist_across_two_windows(make_main_window, tmp_path):
 
 @pytest.mark.webengine
 def test_screenshot_saves_the_whole_window_once_painted(qapp, tmp_path, capsys):
-    from desktop.main_window import run_app
+    from eventmap.desktop.main_window import run_app
 
     out = tmp_path / "w.png"
     assert run_app(None, window=TimeWindow.year(2020), screenshot=str(out), size=(1000, 680)) == 0
@@ -86,7 +86,7 @@ def test_screenshot_saves_the_whole_window_once_painted(qapp, tmp_path, capsys):
 
 
 def test_screenshot_of_a_bad_file_fails_with_a_message(qapp, tmp_path, capsys):
-    from desktop.main_window import run_app
+    from eventmap.desktop.main_window import run_app
 
     bad = tmp_path / "bad.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}', encoding="utf-8")
@@ -101,7 +101,7 @@ def test_screenshot_of_a_bad_file_fails_with_a_message(qapp, tmp_path, capsys):
 def test_a_bad_file_on_the_command_line_shows_why_then_opens_the_bundled_dataset(qapp, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from desktop.main_window import MainWindow, run_app
+    from eventmap.desktop.main_window import MainWindow, run_app
 
     bad = tmp_path / "bad.csv"
     bad.write_text("no,coordinates,here\n1,2,3\n", encoding="utf-8")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.model import ViewState
-from desktop.widgets.qt_time_slider import QtTimeSlider
-from desktop.widgets.qt_year_filter import QtYearFilter
-from geo.dates import TimeWindow
-from geo.periods import Step
+from eventmap.desktop.model import ViewState
+from eventmap.desktop.widgets.qt_time_slider import QtTimeSlider
+from eventmap.desktop.widgets.qt_year_filter import QtYearFilter
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.periods import Step
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_the_strip_puts_each_period_above_its_slider_position(state, slider):
 
 
 def test_an_undated_dataset_disables_the_time_controls(qtbot):
-    from geo.events import Dataset, Event
+    from eventmap.geo.events import Dataset, Event
 
     state = ViewState(Dataset(events=[Event(id="a", title="Somewhere", lon=1, lat=2)]))
     widget = QtTimeSlider(state)

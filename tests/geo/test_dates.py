@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from geo.dates import OPEN, TimeWindow, format_date, format_span, parse_date, window_label
-from geo.errors import EventmapError
+from eventmap.geo.dates import OPEN, TimeWindow, format_date, format_span, parse_date, window_label
+from eventmap.geo.errors import EventmapError
 
 
 @pytest.mark.parametrize(

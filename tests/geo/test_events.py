@@ -5,12 +5,12 @@ import math
 
 import pytest
 
-from geo.errors import EventmapError
-from geo.events import Event
-from geo.importers import load_dataset
-from geo.importers.geojson import read_geojson
-from geo.paths import default_dataset
-from geo.storage import dumps_dataset, save_dataset
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Event
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.importers.geojson import read_geojson
+from eventmap.geo.paths import default_dataset
+from eventmap.geo.storage import dumps_dataset, save_dataset
 
 
 def feature(props, coords=(72.69, 34.09), **extra):
@@ -104,7 +104,7 @@ def test_failed_save_leaves_the_original(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("geo.storage.os.replace", broken_replace)
+    monkeypatch.setattr("eventmap.geo.storage.os.replace", broken_replace)
     with pytest.raises(EventmapError) as info:
         save_dataset(ds, path)
     assert "previous file is unchanged" in str(info.value)
@@ -128,7 +128,7 @@ def test_columns_match_events():
 
 
 def _year(y):
-    from geo.dates import TimeWindow
+    from eventmap.geo.dates import TimeWindow
 
     w = TimeWindow.year(y)
     return w.lo, w.hi

@@ -15,9 +15,9 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-import geo.gazetteer as gz
-from geo.errors import EventmapError
-from geo.gazetteer import (
+import eventmap.geo.gazetteer as gz
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.gazetteer import (
     COLUMNS,
     GazetteerGeocoder,
     GeocodeResult,

@@ -23,12 +23,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from geo.errors import EventmapError
-from geo.events import Dataset
-from geo.importers import SUFFIXES, load_dataset
-from geo.importers import geojson
-from geo.importers.geojson import read_geojson
-from geo.storage import dumps_dataset
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.events import Dataset
+from eventmap.geo.importers import SUFFIXES, load_dataset
+from eventmap.geo.importers import geojson
+from eventmap.geo.importers.geojson import read_geojson
+from eventmap.geo.storage import dumps_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SETTINGS = settings(
@@ -55,13 +55,13 @@ class _Gazetteer:
         return None
 
 
-_FAKE_GAZETTEER = types.ModuleType("geo.gazetteer")
+_FAKE_GAZETTEER = types.ModuleType("eventmap.geo.gazetteer")
 _FAKE_GAZETTEER.load_gazetteer = _Gazetteer
 
 
 def load_bytes(raw: bytes, suffix: str) -> Dataset | None:
     """Import ``raw`` as a file ``in<suffix>``; None if it gave an EventmapError (which must name the file)."""
-    with tempfile.TemporaryDirectory() as folder, mock.patch.dict(sys.modules, {"geo.gazetteer": _FAKE_GAZETTEER}):
+    with tempfile.TemporaryDirectory() as folder, mock.patch.dict(sys.modules, {"eventmap.geo.gazetteer": _FAKE_GAZETTEER}):
         path = Path(folder) / f"in{suffix}"
         path.write_bytes(raw)
         try:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.convert import run_import
-from geo.importers import load_dataset
+from eventmap.geo.convert import run_import
+from eventmap.geo.importers import load_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

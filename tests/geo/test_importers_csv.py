@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from geo.errors import EventmapError
-from geo.importers import load_dataset
-from geo.importers.delimited import sniff_delimiter
-from geo.storage import dumps_dataset
-from geo.importers.geojson import read_geojson
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.importers.delimited import sniff_delimiter
+from eventmap.geo.storage import dumps_dataset
+from eventmap.geo.importers.geojson import read_geojson
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -47,9 +47,9 @@ class FakeGazetteer:
 def gazetteer(monkeypatch) -> FakeGazetteer:
     """A stand-in for geo.gazetteer, so these tests do not depend on its data."""
     fake = FakeGazetteer()
-    module = types.ModuleType("geo.gazetteer")
+    module = types.ModuleType("eventmap.geo.gazetteer")
     module.load_gazetteer = lambda: fake
-    monkeypatch.setitem(sys.modules, "geo.gazetteer", module)
+    monkeypatch.setitem(sys.modules, "eventmap.geo.gazetteer", module)
     return fake
 
 
@@ -181,13 +181,13 @@ def test_rows_without_coordinates_are_geocoded(gazetteer):
 
 
 def test_rows_are_reported_when_the_gazetteer_cannot_load(monkeypatch, tmp_path):
-    module = types.ModuleType("geo.gazetteer")
+    module = types.ModuleType("eventmap.geo.gazetteer")
 
     def broken():
         raise EventmapError("gazetteer.csv: no such file")
 
     module.load_gazetteer = broken
-    monkeypatch.setitem(sys.modules, "geo.gazetteer", module)
+    monkeypatch.setitem(sys.modules, "eventmap.geo.gazetteer", module)
     path = write(tmp_path, "city,date,lat,lon\nLahore,2020,,\nParis,2020,48.85,2.35\n")
     dataset = load_dataset(path)
     assert [e.title for e in dataset.events] == ["Paris"]
@@ -198,7 +198,7 @@ def test_rows_are_reported_when_the_gazetteer_cannot_load(monkeypatch, tmp_path)
 
 
 def test_the_real_gazetteer_places_ucdp_style_names(tmp_path):
-    pytest.importorskip("geo.gazetteer")
+    pytest.importorskip("eventmap.geo.gazetteer")
     path = write(tmp_path, "where_coordinates,date_start,dyad_name,country\nKel village,1990-10-04,A - B,Pakistan\n")
     dataset = load_dataset(path)
     kel = dataset.events[0]

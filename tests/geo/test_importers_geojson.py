@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from geo.dates import parse_date
-from geo.errors import EventmapError
-from geo.importers import file_filter, load_dataset
-from geo.importers.common import epoch_text, parse_when
-from geo.paths import data_dir
-from geo.storage import dumps_dataset
+from eventmap.geo.dates import parse_date
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.importers import file_filter, load_dataset
+from eventmap.geo.importers.common import epoch_text, parse_when
+from eventmap.geo.paths import data_dir
+from eventmap.geo.storage import dumps_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from geo.dates import OPEN
-from geo.errors import EventmapError
-from geo.importers import load_dataset
-from geo.importers.common import html_to_text
-from geo.importers.geojson import read_geojson
-from geo.storage import dumps_dataset
+from eventmap.geo.dates import OPEN
+from eventmap.geo.errors import EventmapError
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.importers.common import html_to_text
+from eventmap.geo.importers.geojson import read_geojson
+from eventmap.geo.storage import dumps_dataset
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

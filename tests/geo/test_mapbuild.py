@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from geo.dates import TimeWindow
-from geo.events import Event
-from geo.importers import load_dataset
-from geo.mapbuild import (
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.events import Event
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.mapbuild import (
     MapOptions,
     build_map,
     category_colors,
@@ -17,7 +17,7 @@ from geo.mapbuild import (
     event_payload_binary,
     render_html,
 )
-from geo.paths import default_dataset
+from eventmap.geo.paths import default_dataset
 
 # Anything that would make the browser fetch: a script, stylesheet, image or
 # frame from an http(s) or protocol-relative address, or a CSS import/url().
@@ -168,7 +168,7 @@ def test_known_categories_have_fixed_colours():
 def test_app_page_is_built_by_folium_once_then_read_from_the_cache(seed, fresh_settings):
     import sys
 
-    from geo.mapbuild import app_page_html
+    from eventmap.geo.mapbuild import app_page_html
 
     cats = seed.categories()
     first = app_page_html(seed.events, TimeWindow.year(2020), MapOptions(title="A"), cats)
@@ -184,7 +184,7 @@ def test_app_page_is_built_by_folium_once_then_read_from_the_cache(seed, fresh_s
 
 
 def test_a_damaged_page_cache_is_rebuilt(seed, fresh_settings):
-    from geo.mapbuild import app_page_html
+    from eventmap.geo.mapbuild import app_page_html
 
     cats = seed.categories()
     page = app_page_html(seed.events, TimeWindow.all_time(), MapOptions(), cats)
@@ -194,7 +194,7 @@ def test_a_damaged_page_cache_is_rebuilt(seed, fresh_settings):
 
 
 def test_page_cache_keeps_only_the_newest_pages(seed, fresh_settings, monkeypatch):
-    from geo import mapbuild
+    from eventmap.geo import mapbuild
 
     monkeypatch.setattr(mapbuild, "PAGE_CACHE_SIZE", 3)
     for zoom in range(5):

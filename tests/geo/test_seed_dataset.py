@@ -2,12 +2,12 @@
 
 import re
 
-from geo.dates import TimeWindow
-from geo.events import CATEGORIES
-from geo.gazetteer import load_gazetteer
-from geo.importers import load_dataset
-from geo.paths import data_dir, default_dataset
-from geo.validate import validate_dataset
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.events import CATEGORIES
+from eventmap.geo.gazetteer import load_gazetteer
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.paths import data_dir, default_dataset
+from eventmap.geo.validate import validate_dataset
 
 SEEDS = {"000_9e369aff28458d19.txt", "003_c46de655e29607e1.txt"}
 

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from geo.events import CATEGORIES
-from geo.importers import load_dataset
-from geo.storage import dumps_dataset
-from geo.synthetic import (
+from eventmap.geo.events import CATEGORIES
+from eventmap.geo.importers import load_dataset
+from eventmap.geo.storage import dumps_dataset
+from eventmap.geo.synthetic import (
     CITIES,
     categories,
     synthetic_columns,
@@ -54,7 +54,7 @@ def test_dates_are_real_partial_dates_at_mixed_precision(dataset):
     precisions = {e.start.precision for e in dataset.events}
     assert precisions == {"day", "month", "year"}
     for e in dataset.events[:500]:
-        from geo.dates import parse_date
+        from eventmap.geo.dates import parse_date
 
         again = parse_date(e.start.text)
         assert (again.lo, again.hi, again.precision) == (e.start.lo, e.start.hi, e.start.precision)

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from desktop.cli import main
-from geo.paths import default_dataset
+from eventmap.desktop.cli import main
+from eventmap.geo.paths import default_dataset
 
 
 def test_validate_the_bundled_dataset(capsys):

@@ -12,7 +12,7 @@ How to rerun (needs the npm client and Python 3 with shapely >= 2.0, whose
 numpy dependency is used too; nothing else; made with shapely 2.2.0)::
 
     cd /tmp && npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
-    python data/basemap/build_basemap.py \\
+    python tools/build_basemap.py \\
         /tmp/package/countries-50m.json /tmp/package/countries-110m.json
 
 Each input ``countries-<scale>.json`` is written to
@@ -414,7 +414,7 @@ def convert(topology, nd):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("inputs", nargs="+", help="world-atlas countries-*.json files")
-    ap.add_argument("--out-dir", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--out-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "basemap"))
     args = ap.parse_args(argv)
     for path in args.inputs:
         m = re.search(r"countries-(\d+m)\.json$", path)
