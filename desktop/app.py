@@ -56,7 +56,7 @@ def register_scheme() -> None:
     # Neither LocalScheme nor LocalAccessAllowed: with them a page may read
     # file:///any/file (Chromium treats both as local). Without them each
     # eventmap://<view>/ host is its own origin: it fetches its own files, and
-    # CORS keeps it from reading another view's (see desktop.web).
+    # CORS keeps it from reading another view's (see desktop.map.web).
     scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme | QWebEngineUrlScheme.Flag.FetchApiAllowed)
     QWebEngineUrlScheme.registerScheme(scheme)
 

@@ -4,7 +4,7 @@ One run measures, side by side, for each dataset size (a synthetic dataset from
 :mod:`geo.synthetic`, written to a GeoJSON file first):
 
 1. slider latency: a time-window change in Python (through the real main
-   window's :class:`~desktop.model.ViewState` when the main window can be
+   window's :class:`~desktop.view_state.ViewState` when the main window can be
    built, else straight to :meth:`QtMapView.set_window`) until the page reports
    that frame painted; p50 and p95 over day, month, year and multi-year windows;
 2. the folium baseline: one ``folium.CircleMarker`` (with popup and tooltip)
@@ -515,7 +515,7 @@ class _ViewHost:
     via = "QtMapView.set_window"
 
     def __init__(self) -> None:
-        from eventmap.desktop.map_view import QtMapView  # noqa: PLC0415
+        from eventmap.desktop.map.map_view import QtMapView  # noqa: PLC0415
 
         self.view = QtMapView()
         self.view.resize(*VIEW_SIZE)

@@ -18,8 +18,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from eventmap.desktop.event_dialog import QtEventDialog
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.dialogs.event_dialog import QtEventDialog
+from eventmap.desktop.view_state import ViewState
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event, slugify
 from eventmap.geo.paths import data_dir

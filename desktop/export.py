@@ -1,6 +1,6 @@
 """Exports: PNG and PDF rendered by the app's own map page, standalone HTML, GeoJSON.
 
-PNG and PDF use an offscreen :class:`~desktop.map_view.QtMapView`, so an
+PNG and PDF use an offscreen :class:`~desktop.map.map_view.QtMapView`, so an
 export looks exactly like the map in the window. HTML and GeoJSON need no Qt.
 """
 
@@ -124,7 +124,7 @@ def render_image(request: ExportRequest):
     from PySide6.QtCore import Qt
 
     from eventmap.desktop.app import application
-    from eventmap.desktop.map_view import QtMapView
+    from eventmap.desktop.map.map_view import QtMapView
 
     application(headless=True)
     width, height = request.size

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
-from eventmap.desktop.warnings_dialog import show_warnings
+from eventmap.desktop.dialogs.warnings_dialog import show_warnings
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
 from eventmap.geo.importers import load_dataset

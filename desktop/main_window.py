@@ -1,6 +1,6 @@
 """The main window: the map in the middle, time controls below, the event list beside it.
 
-It assembles the widgets around one :class:`~desktop.model.ViewState` and
+It assembles the widgets around one :class:`~desktop.view_state.ViewState` and
 wires menus to them; the widgets never talk to each other.
 
 Hooks for the editing module (``desktop.editing.install_editing(window)``):
@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eventmap.desktop.map_view import QtMapView, image_is_blank
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.map.map_view import QtMapView, image_is_blank
+from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.settings import Settings
-from eventmap.desktop.widgets.map_link import BASEMAPS, OFFLINE, MapLink
+from eventmap.desktop.map.sync import BASEMAPS, OFFLINE, MapLink
 from eventmap.desktop.widgets.qt_category_filter import QtCategoryFilter
 from eventmap.desktop.widgets.qt_event_table import QtEventTable
 from eventmap.desktop.widgets.qt_search import QtSearch
@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def _on_about(self) -> None:
-        from eventmap.desktop.widgets.about_dialog import QtAboutDialog
+        from eventmap.desktop.dialogs.about_dialog import QtAboutDialog
 
         QtAboutDialog(self).exec()
 
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
     # --- export -------------------------------------------------------------------------
 
     def _on_export(self) -> None:
-        from eventmap.desktop.widgets.export_dialog import QtExportDialog
+        from eventmap.desktop.dialogs.export_dialog import QtExportDialog
 
         dataset = self.state.dataset
         folder = Path(self.settings.export_dir) if self.settings.export_dir else Path.home()
@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
     def export_to(self, path: str | Path, size: tuple[int, int] | None = None, scale: float = 1.0, title: str | None = None) -> Path | None:
         """Export what the map shows (same area, window, categories, search) to ``path``."""
         from eventmap.desktop.export import ExportRequest
-        from eventmap.desktop.widgets.export_dialog import run_export
+        from eventmap.desktop.dialogs.export_dialog import run_export
 
         page = self.map_link.page_state() or {}
         bounds = None

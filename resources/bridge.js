@@ -1,6 +1,6 @@
 /* The one script that talks to Qt: QWebChannel in, eventmap.notify out.
  *
- * Python calls eventmap.call(name, payload) with JSON (desktop/bridge.py);
+ * Python calls eventmap.call(name, payload) with JSON (desktop/map/bridge.py);
  * every eventmap.notify(name, payload) goes to the Python object "bridge"
  * as receive(name, JSON text).
  */

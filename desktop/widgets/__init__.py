@@ -1,2 +1,2 @@
-"""The window's widgets. Each is a view of :class:`desktop.model.ViewState`: it reads
+"""The window's widgets. Each is a view of :class:`desktop.view_state.ViewState`: it reads
 the model, writes the model, and never talks to another widget."""

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.widgets.qt_event_table import UNCATEGORISED, swatch
 from eventmap.geo.mapbuild import category_colors
 

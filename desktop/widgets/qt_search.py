@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.view_state import ViewState
 
 DELAY_MS = 250  # wait for a pause in typing: a search over a big dataset is not free
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.view_state import ViewState
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.filtering import step_event
 from eventmap.geo.periods import UNITS, Step, auto_step, count_overlapping, default_step, period_starts, step_of_window, year_of

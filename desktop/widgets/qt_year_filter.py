@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.view_state import ViewState
 from eventmap.geo.dates import TimeWindow
 
 ALL = "All"

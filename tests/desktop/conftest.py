@@ -17,7 +17,7 @@ WAIT_MS = 30_000
 @pytest.fixture
 def state():
     """A view state on the bundled dataset, for widget tests without a window."""
-    from eventmap.desktop.model import ViewState
+    from eventmap.desktop.view_state import ViewState
     from eventmap.geo.importers import load_dataset
 
     return ViewState(load_dataset(default_dataset()))
@@ -26,7 +26,7 @@ def state():
 @pytest.fixture
 def make_map_view(qtbot):
     """``make_map_view(dataset, window=None, options=None, size=(900, 600))``: a shown map view, its page drawn."""
-    from eventmap.desktop.map_view import QtMapView
+    from eventmap.desktop.map.map_view import QtMapView
     from eventmap.geo.dates import TimeWindow
     from eventmap.geo.mapbuild import MapOptions
 

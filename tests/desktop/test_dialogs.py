@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from eventmap.desktop.widgets.about_dialog import QtAboutDialog, about_html
-from eventmap.desktop.widgets.export_dialog import QtExportDialog
+from eventmap.desktop.dialogs.about_dialog import QtAboutDialog, about_html
+from eventmap.desktop.dialogs.export_dialog import QtExportDialog
 
 
 def test_the_export_dialog_turns_choices_into_a_request(qtbot, tmp_path):

@@ -23,8 +23,8 @@ from eventmap.desktop.editing import (
     save,
     save_as,
 )
-from eventmap.desktop.event_dialog import QtEventDialog
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.dialogs.event_dialog import QtEventDialog
+from eventmap.desktop.view_state import ViewState
 from eventmap.geo.dates import parse_date
 from eventmap.geo.events import Event
 from eventmap.geo.gazetteer import load_gazetteer

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.widgets.qt_category_filter import QtCategoryFilter
 from eventmap.desktop.widgets.qt_event_table import DATE, INDEX_ROLE, SORT_ROLE, TITLE, QtEventTable
 from eventmap.desktop.widgets.qt_search import QtSearch

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from eventmap.desktop.export import ExportRequest, export
-from eventmap.desktop.map_view import image_is_blank
+from eventmap.desktop.map.map_view import image_is_blank
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.importers import load_dataset
 from eventmap.geo.paths import default_dataset

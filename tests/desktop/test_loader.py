@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from eventmap.desktop import loader
 from eventmap.desktop.loader import load_with_progress
-from eventmap.desktop.model import ViewState
-from eventmap.desktop.warnings_dialog import QtWarningsDialog
+from eventmap.desktop.view_state import ViewState
+from eventmap.desktop.dialogs.warnings_dialog import QtWarningsDialog
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.importers import load_dataset
 from eventmap.geo.paths import default_dataset

@@ -15,7 +15,7 @@ from PySide6.QtGui import QDropEvent, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from eventmap.desktop.map_view import image_is_blank
+from eventmap.desktop.map.map_view import image_is_blank
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.filtering import visible_mask
 from eventmap.geo.gazetteer import distance_km

@@ -26,8 +26,8 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from eventmap.desktop.app import register_scheme
 from eventmap.desktop.export import ExportRequest, export_html_text
-from eventmap.desktop.map_view import QtMapView
-from eventmap.desktop.web import scheme_handler
+from eventmap.desktop.map.map_view import QtMapView
+from eventmap.desktop.map.web import scheme_handler
 from eventmap.geo.importers import load_dataset
 from eventmap.geo.mapbuild import MapOptions, event_details
 
@@ -186,7 +186,7 @@ def test_the_event_table_shows_the_text_as_plain_text(qtbot, hostile):
     table = pytest.importorskip("eventmap.desktop.widgets.qt_event_table")
     from PySide6.QtCore import Qt
 
-    from eventmap.desktop.model import ViewState
+    from eventmap.desktop.view_state import ViewState
 
     state = ViewState(hostile)
     model = table.EventTableModel(state)

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from PySide6.QtGui import QImage
 
-from eventmap.desktop.map_view import image_is_blank
+from eventmap.desktop.map.map_view import image_is_blank
 from eventmap.desktop.settings import Settings, settings_path
 from eventmap.geo.config import config_dir
 from eventmap.geo.dates import TimeWindow

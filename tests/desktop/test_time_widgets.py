@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.widgets.qt_time_slider import QtTimeSlider
 from eventmap.desktop.widgets.qt_year_filter import QtYearFilter
 from eventmap.geo.dates import TimeWindow

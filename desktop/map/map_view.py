@@ -16,8 +16,8 @@ from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
-from eventmap.desktop.bridge import MapBridge
-from eventmap.desktop.web import MapPage, qwebchannel_script, scheme_handler
+from eventmap.desktop.map.bridge import MapBridge
+from eventmap.desktop.map.web import MapPage, qwebchannel_script, scheme_handler
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset

@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
-from eventmap.desktop.map_view import QtMapView
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.map.map_view import QtMapView
+from eventmap.desktop.view_state import ViewState
 from eventmap.geo.mapbuild import MapOptions
 
 log = logging.getLogger("eventmap")
