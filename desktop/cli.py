@@ -123,6 +123,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from eventmap.desktop.export import FORMATS, ExportRequest, export
+    from eventmap.geo.view import ViewFilter
 
     suffix = Path(args.output).suffix.lower()
     if suffix not in FORMATS:
@@ -136,8 +137,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown category {', '.join(unknown)}; the dataset has {', '.join(dataset.categories())}")
         hidden = frozenset(set(dataset.categories()) - set(args.category))
     request = ExportRequest(
-        out=Path(args.output), dataset=dataset, window=window, size=args.size, scale=args.scale,
-        basemap=args.basemap, title=args.title, hidden_categories=hidden, search=args.search, cumulative=args.cumulative,
+        out=Path(args.output), dataset=dataset, size=args.size, scale=args.scale,
+        basemap=args.basemap, title=args.title,
+        view=ViewFilter(window=window, cumulative=args.cumulative, hidden=hidden, search=args.search),
     )
     path = export(request)
     shown = len(request.shown())

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
-from eventmap.geo.events import Dataset, with_events
-from eventmap.geo.filtering import search_mask, visible_mask
+from eventmap.geo.events import Dataset
+from eventmap.geo.view import ViewFilter, search_mask, shown_categories, shown_dataset
 from eventmap.geo.mapbuild import MapOptions, build_map, render_html
 from eventmap.geo.storage import dumps_dataset, write_atomic
 
@@ -27,14 +27,11 @@ class ExportRequest:
 
     out: Path
     dataset: Dataset
-    window: TimeWindow = field(default_factory=TimeWindow.all_time)
+    view: ViewFilter = field(default_factory=ViewFilter)
     size: tuple[int, int] = (1200, 800)
     scale: float = 1.0
     basemap: str = "natural-earth"
     title: str | None = None
-    hidden_categories: frozenset[str] = frozenset()
-    search: str = ""
-    cumulative: bool = False
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
 
     def kind(self) -> str:
@@ -55,17 +52,19 @@ class ExportRequest:
         if not 0.5 <= self.scale <= 4 or max(width, height) * self.scale > MAX_PIXELS * 2:
             raise EventmapError(f"scale {self.scale}: must be between 0.5 and 4 and keep the image under {MAX_PIXELS * 2} pixels")
 
+    @property
+    def window(self) -> TimeWindow:
+        return self.view.window
+
     def label(self) -> str:
-        return ("up to " if self.cumulative and not self.window.is_all_time else "") + self.window.label()
+        return self.view.label()
 
     def shown(self) -> Dataset:
         """The dataset cut down to the events the view shows."""
-        mask = visible_mask(self.dataset, self.window, self.hidden_categories, search_mask(self.dataset, self.search), self.cumulative)
-        return with_events(self.dataset, [e for e, keep in zip(self.dataset.events, mask) if keep])
+        return shown_dataset(self.dataset, self.view)
 
     def options(self, mode: str) -> MapOptions:
-        categories = self.dataset.categories()
-        search = search_mask(self.dataset, self.search)
+        search = search_mask(self.dataset, self.view.search)
         extra: dict = {"windowLabel": self.label()}
         if mode == "app":
             extra["zoomControl"] = False  # a picture has no buttons to press
@@ -77,9 +76,9 @@ class ExportRequest:
             title=self.title or self.dataset.name,
             mode=mode,
             basemap=self.basemap,
-            cumulative=self.cumulative,
+            cumulative=self.view.cumulative,
             fit=self.bounds,
-            categories=[c for c in categories if c not in self.hidden_categories],
+            categories=shown_categories(self.dataset, self.view),
             extra=extra,
         )
 

@@ -44,12 +44,13 @@ from eventmap.desktop.map.sync import BASEMAPS, OFFLINE, MapLink
 from eventmap.desktop.widgets.qt_category_filter import QtCategoryFilter
 from eventmap.desktop.widgets.qt_event_table import QtEventTable
 from eventmap.desktop.widgets.qt_search import QtSearch
-from eventmap.desktop.widgets.qt_time_slider import SPEEDS, QtTimeSlider, count_text
+from eventmap.desktop.widgets.qt_time_slider import SPEEDS, QtTimeSlider
 from eventmap.desktop.widgets.qt_year_filter import QtYearFilter
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
 from eventmap.geo.paths import default_dataset
+from eventmap.geo.view import ViewFilter
 
 log = logging.getLogger("eventmap")
 
@@ -307,15 +308,10 @@ class MainWindow(QMainWindow):
     def show_dataset(self, dataset: Dataset, window: TimeWindow | None = None, cumulative: bool = False) -> None:
         """Show another dataset with fresh filters (the map page is built once)."""
         self.time_slider.stop()
-        self.state.set_search("")
-        self.state.set_hidden_categories(frozenset())
-        self.state.set_window(window or TimeWindow.all_time(), cumulative)
-        self.state.set_dataset(dataset)
+        self.state.set_dataset(dataset, ViewFilter(window=window or TimeWindow.all_time(), cumulative=cumulative))
 
     def reset_filters(self) -> None:
-        self.state.set_search("")
-        self.state.set_hidden_categories(frozenset())
-        self.state.set_window(TimeWindow.all_time(), cumulative=False)
+        self.state.set_view(ViewFilter())
 
     def _on_dataset_changed(self) -> None:
         dataset = self.state.dataset
@@ -325,7 +321,7 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _update_counts(self) -> None:
-        self.count_label.setText(self.time_slider.count_label.text() or count_text(0, len(self.state.dataset)))
+        self.count_label.setText(self.state.count_text())
 
     # --- menus --------------------------------------------------------------------------
 
@@ -446,9 +442,8 @@ class MainWindow(QMainWindow):
             bounds = ((south, west), (north, east))
         state = self.state
         request = ExportRequest(
-            out=Path(path), dataset=state.dataset, window=state.window, size=size or (self.view.width(), self.view.height()),
-            scale=scale, basemap=self.map_link.basemap.shapes, title=title or state.dataset.name,
-            hidden_categories=state.hidden_categories, search=state.search, cumulative=state.cumulative, bounds=bounds,
+            out=Path(path), dataset=state.dataset, view=state.view, size=size or (self.view.width(), self.view.height()),
+            scale=scale, basemap=self.map_link.basemap.shapes, title=title or state.dataset.name, bounds=bounds,
         )
         self.statusBar().showMessage(f"Exporting to {request.out}…")
         written = run_export(self, request)

@@ -7,23 +7,21 @@ sets the model from its own signal does not loop.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.events import Dataset, Event
-from eventmap.geo.filtering import search_mask, visible_mask
+from eventmap.geo.view import ViewFilter, count_text, search_mask, visible_mask
 
 
 class ViewState(QObject):
-    """Dataset, time window, categories, search text and selected event.
+    """Dataset, filter (a :class:`~eventmap.geo.view.ViewFilter`) and selected event.
 
     Signals
     -------
     datasetChanged
-        A different dataset was opened (the map page is rebuilt).
+        A different dataset was opened, with its own filter (the map page is rebuilt).
     eventsEdited
         Events of the current dataset were added, changed or removed.
     windowChanged, categoriesChanged, searchChanged
@@ -45,11 +43,9 @@ class ViewState(QObject):
     def __init__(self, dataset: Dataset | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._dataset = dataset or Dataset(events=[])
-        self._window = TimeWindow.all_time()
-        self._cumulative = False
-        self._hidden: frozenset[str] = frozenset()
-        self._search = ""
+        self._view = ViewFilter()
         self._search_mask: np.ndarray | None = None
+        self._visible: np.ndarray | None = None  # the visible mask, computed once per change
         self._selected = -1
         self._dirty = False
 
@@ -59,12 +55,17 @@ class ViewState(QObject):
     def dataset(self) -> Dataset:
         return self._dataset
 
-    def set_dataset(self, dataset: Dataset) -> None:
-        """Show another dataset: filters that no longer apply are reset."""
+    def set_dataset(self, dataset: Dataset, view: ViewFilter | None = None) -> None:
+        """Show another dataset and its filter in one step (one ``datasetChanged``).
+
+        Without ``view`` the current filter stays, less the categories the new
+        dataset does not have.
+        """
         self._dataset = dataset
+        self._view = (view or self._view).for_dataset(dataset)
         self._selected = -1
-        self._hidden = frozenset(c for c in self._hidden if c in dataset.categories())
-        self._search_mask = search_mask(dataset, self._search)
+        self._search_mask = search_mask(dataset, self._view.search)
+        self._visible = None
         self._set_dirty(False)
         self.datasetChanged.emit()
         self.selectionChanged.emit(-1)
@@ -73,7 +74,8 @@ class ViewState(QObject):
         """Replace the events after an edit (used by undoable commands)."""
         self._dataset.events = events
         self._dataset.invalidate()
-        self._search_mask = search_mask(self._dataset, self._search)
+        self._search_mask = search_mask(self._dataset, self._view.search)
+        self._visible = None
         self._selected = selected if 0 <= selected < len(events) else -1
         self._set_dirty(True)
         self.eventsEdited.emit()
@@ -91,48 +93,57 @@ class ViewState(QObject):
             self._dirty = dirty
             self.dirtyChanged.emit(dirty)
 
-    # --- time -------------------------------------------------------------------
+    # --- the filter -------------------------------------------------------------
+
+    @property
+    def view(self) -> ViewFilter:
+        """The current filter: window, cumulative mode, hidden categories, search."""
+        return self._view
+
+    def set_view(self, view: ViewFilter) -> None:
+        """Change any fields of the filter; each changed part emits its signal once."""
+        old = self._view
+        if view == old:
+            return
+        self._view = view
+        self._visible = None
+        if view.search != old.search:
+            self._search_mask = search_mask(self._dataset, view.search)
+        if (view.window, view.cumulative) != (old.window, old.cumulative):
+            self.windowChanged.emit()
+        if view.hidden != old.hidden:
+            self.categoriesChanged.emit()
+        if view.search != old.search:
+            self.searchChanged.emit()
 
     @property
     def window(self) -> TimeWindow:
-        return self._window
+        return self._view.window
 
     @property
     def cumulative(self) -> bool:
-        return self._cumulative
+        return self._view.cumulative
 
     def set_window(self, window: TimeWindow, cumulative: bool | None = None) -> None:
-        cumulative = self._cumulative if cumulative is None else cumulative
-        if window == self._window and cumulative == self._cumulative:
-            return
-        self._window, self._cumulative = window, cumulative
-        self.windowChanged.emit()
+        cumulative = self._view.cumulative if cumulative is None else cumulative
+        self.set_view(self._view.with_(window=window, cumulative=cumulative))
 
     def window_label(self) -> str:
-        label = self._window.label()
-        return f"up to {label}" if self._cumulative and self._window.hi != math.inf else label
-
-    # --- categories and search --------------------------------------------------
+        return self._view.label()
 
     @property
     def hidden_categories(self) -> frozenset[str]:
-        return self._hidden
+        return self._view.hidden
 
     def set_hidden_categories(self, hidden: set[str] | frozenset[str]) -> None:
-        hidden = frozenset(hidden)
-        if hidden != self._hidden:
-            self._hidden = hidden
-            self.categoriesChanged.emit()
+        self.set_view(self._view.with_(hidden=frozenset(hidden)))
 
     @property
     def search(self) -> str:
-        return self._search
+        return self._view.search
 
     def set_search(self, text: str) -> None:
-        if text != self._search:
-            self._search = text
-            self._search_mask = search_mask(self._dataset, text)
-            self.searchChanged.emit()
+        self.set_view(self._view.with_(search=text))
 
     def search_indices(self) -> list[int] | None:
         """Dataset positions matching the search (None when there is no search)."""
@@ -153,8 +164,22 @@ class ViewState(QObject):
     # --- derived --------------------------------------------------------------------
 
     def visible_mask(self) -> np.ndarray:
-        """Which events pass every filter (the same rule the page applies)."""
-        return visible_mask(self._dataset, self._window, self._hidden, self._search_mask, self._cumulative)
+        """Which events pass every filter (the same rule the page applies).
+
+        Computed once per change of the dataset or the filter and shared by
+        every widget that asks; treat it as read-only.
+        """
+        if self._visible is None or len(self._visible) != len(self._dataset.events):
+            self._visible = visible_mask(self._dataset, self._view, self._search_mask)
+            self._visible.flags.writeable = False
+        return self._visible
 
     def visible_indices(self) -> np.ndarray:
         return np.flatnonzero(self.visible_mask())
+
+    def visible_count(self) -> int:
+        return int(np.count_nonzero(self.visible_mask())) if len(self._dataset.events) else 0
+
+    def count_text(self) -> str:
+        """``3 of 13 events``: what the view shows of the dataset."""
+        return count_text(self.visible_count(), len(self._dataset.events))

@@ -173,6 +173,16 @@ def format_span(start: PartialDate | None, end: PartialDate | None) -> str:
     return f"{format_date(start)} – {format_date(end)}"
 
 
+def span_is_valid(start: PartialDate | None, end: PartialDate | None) -> bool:
+    """Whether an event may run from ``start`` to ``end``: the one rule the form and every reader apply.
+
+    The end's period must finish after the start's period begins, so an event
+    may end on the day it starts (or later), never before: start 2020-11-08
+    with end 2020-11-07 is refused. A missing or open end is always fine.
+    """
+    return start is None or end is None or end.hi > start.lo
+
+
 @dataclass(frozen=True, slots=True)
 class TimeWindow:
     """The period ``[lo, hi)`` of the map, in epoch milliseconds.

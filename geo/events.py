@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from eventmap.geo.dates import PartialDate, format_span, parse_date
+from eventmap.geo.dates import PartialDate, format_span, parse_date, span_is_valid
 from eventmap.geo.errors import EventmapError
 
 KNOWN_PROPERTIES = ("id", "title", "start", "end", "precision", "place", "category", "summary", "source", "url")
@@ -252,7 +252,7 @@ def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
     value = props.get("end")
     if value is not None and value != "":
         end = _date(value, where, "end")
-    if start is not None and end is not None and end.hi <= start.lo:
+    if not span_is_valid(start, end):
         raise EventmapError(f"{where}: ends ({end.text}) before it starts ({start.text})")
     title = _text(props.get("title"), where, "title", warnings).strip()
     ident = _text(props.get("id", feature.get("id")), where, "id", warnings).strip()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eventmap.geo.dates import PartialDate, parse_date
+from eventmap.geo.dates import PartialDate, parse_date, span_is_valid
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import CATEGORIES, MAX_TEXT, Event, format_source
 
@@ -353,7 +353,7 @@ class QtEventDialog(QDialog):
         start_ok, start = self._date("start", self.start_error)
         end_ok, end = self._date("end", self.end_error)
         ok = ok and start_ok and end_ok
-        if start is not None and end is not None and end.hi < start.lo:
+        if not span_is_valid(start, end):
             self._error(self.end_error, f"The end ({end.text}) is before the start ({start.text}).", "end")
             self.end_error.setVisible(True)
             ok = False

@@ -30,8 +30,19 @@ from PySide6.QtWidgets import (
 
 from eventmap.desktop.view_state import ViewState
 from eventmap.geo.dates import TimeWindow
-from eventmap.geo.filtering import step_event
-from eventmap.geo.periods import UNITS, Step, auto_step, count_overlapping, default_step, period_starts, step_of_window, year_of
+from eventmap.geo.timeline import (
+    UNITS,
+    Step,
+    auto_step,
+    count_overlapping,
+    default_step,
+    event_starts,
+    period_starts,
+    step_event,
+    step_of_window,
+    year_of,
+)
+from eventmap.geo.view import count_text
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 BASE_INTERVAL_MS = 800  # one period per 0.8 s at 1x
@@ -41,11 +52,6 @@ CUSTOM = "span"
 BAR = QColor("#9db3cc")
 BAR_IN_WINDOW = QColor("#1f5fa8")
 BAND = QColor(31, 95, 168, 38)
-
-
-def count_text(shown: int, total: int) -> str:
-    """``3 of 13 events``."""
-    return f"{shown:,} of {total:,} event" + ("" if total == 1 else "s")
 
 
 class QtHistogramStrip(QWidget):
@@ -177,6 +183,7 @@ class QtTimeSlider(QWidget):
         self.origin = 0.0  # start of position 0
         self.span: tuple[float, float] | None = None  # the dataset's dates
         self._per_category: list[tuple[np.ndarray, np.ndarray]] = []  # sorted starts and ends, by category code
+        self._starts = np.zeros(0)  # distinct event starts, sorted
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_tick)
         self.speed = 1.0
@@ -305,6 +312,7 @@ class QtTimeSlider(QWidget):
         # Sorted once per dataset and category: a category change then only adds up counts.
         finite = np.isfinite(cols.lo) & np.isfinite(cols.hi)
         self._per_category = []
+        self._starts = event_starts(cols.lo)
         for code in range(len(cols.categories)):
             keep = finite & (cols.cat == code)
             self._per_category.append((np.sort(cols.lo[keep]), np.sort(cols.hi[keep])))
@@ -395,9 +403,7 @@ class QtTimeSlider(QWidget):
 
     def _update_labels(self) -> None:
         self.window_label.setText(self.state.window_label())
-        total = len(self.state.dataset)
-        shown = int(np.count_nonzero(self.state.visible_mask())) if total else 0
-        self.count_label.setText(count_text(shown, total))
+        self.count_label.setText(self.state.count_text())
 
     # --- the user, through the slider -------------------------------------------
 
@@ -464,7 +470,7 @@ class QtTimeSlider(QWidget):
             after = -math.inf if forward else math.inf
         else:
             after = float(np.nextafter(window.hi, -math.inf)) if forward else window.lo
-        moment = step_event(self.state.dataset, after, forward)
+        moment = step_event(self._starts, after, forward)
         if moment is None:
             return False
         self.set_window(*self.step.window(self.origin, self.step.index(self.origin, moment)))

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from typing import Any
 
-from eventmap.geo.dates import PartialDate, parse_date
+from eventmap.geo.dates import PartialDate, parse_date, span_is_valid
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import KNOWN_PROPERTIES, MAX_TEXT, Dataset, Event, assign_ids
 
@@ -201,7 +201,7 @@ def check_span(start: PartialDate | None, end: PartialDate | None) -> PartialDat
     EventmapError
         If the span ends before it starts.
     """
-    if start is not None and end is not None and end.hi <= start.lo:
+    if not span_is_valid(start, end):
         raise EventmapError(f"ends ({end.text}) before it starts ({start.text})")
     if end is not None and start is not None and end.text == start.text:
         return None

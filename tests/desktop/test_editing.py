@@ -537,3 +537,33 @@ def test_ok_without_a_change_is_not_an_edit(make_window, canonical_file):
     window.state.set_selected(0)
     window.editing.edit_event().accept()
     assert window.undo_stack.count() == 0 and not window.state.dirty
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("2020-11-08", "2020-11-07"), ("2020-11-08", "2020-11-08"), ("2020-11-08", "2020-11"), ("2020-11-08T10:00Z", "2020-11-08"),
+     ("2020", "2019"), ("2020-11-08T10:00Z", "2020-11-08T09:59Z"), ("2020-11-08", "2020-11-09")],
+)
+def test_the_form_accepts_exactly_the_spans_the_reader_reads(qtbot, tmp_path, start, end):
+    """An event saved from the form must open again: the form and the GeoJSON reader share one span rule."""
+    from eventmap.geo.errors import EventmapError
+    from eventmap.geo.importers import load_dataset
+
+    dialog = QtEventDialog(None, None)
+    qtbot.addWidget(dialog)
+    QTest.keyClicks(dialog.title, "Span")
+    QTest.keyClicks(dialog.start, start)
+    QTest.keyClicks(dialog.end, end)
+    dialog.lat.setValue(10.0)
+    dialog.lon.setValue(20.0)
+    form_accepts = dialog.edited_event() is not None
+    path = tmp_path / "one.geojson"
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [20.0, 10.0]},
+               "properties": {"id": "a", "title": "Span", "start": start, "end": end}}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    try:
+        reader_accepts = len(load_dataset(path)) == 1
+    except EventmapError:
+        reader_accepts = False
+    assert form_accepts == reader_accepts
+    assert form_accepts == (end >= start[: len(end)])  # an end in or after the start's period, never before

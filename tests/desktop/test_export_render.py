@@ -8,6 +8,7 @@ from eventmap.desktop.map.map_view import image_is_blank
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.importers import load_dataset
 from eventmap.geo.paths import default_dataset
+from eventmap.geo.view import ViewFilter
 
 pytestmark = pytest.mark.webengine
 
@@ -19,7 +20,7 @@ def colours(image: QImage, step: int = 7, right: int | None = None) -> set[int]:
 
 def test_png_export_is_painted_and_shows_the_markers(qapp, tmp_path):
     out = tmp_path / "y.png"
-    export(ExportRequest(out=out, dataset=load_dataset(default_dataset()), window=TimeWindow.year(2020), size=(900, 600)))
+    export(ExportRequest(out=out, dataset=load_dataset(default_dataset()), view=ViewFilter(window=TimeWindow.year(2020)), size=(900, 600)))
     image = QImage(str(out))
     assert (image.width(), image.height()) == (900, 600)
     assert not image_is_blank(image)

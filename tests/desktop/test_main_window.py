@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from eventmap.desktop.map.map_view import image_is_blank
 from eventmap.geo.dates import TimeWindow
-from eventmap.geo.filtering import visible_mask
+from eventmap.geo.view import ViewFilter, visible_mask
 from eventmap.geo.gazetteer import distance_km
 from eventmap.geo.paths import default_dataset
-from eventmap.geo.periods import Step
+from eventmap.geo.timeline import Step
 
 pytestmark = pytest.mark.webengine
 
@@ -28,7 +28,7 @@ GWADAR, PABBI, TARBELA_ARRIVAL = 6, 12, 4  # positions in the bundled dataset
 
 
 def expected(window, time_window: TimeWindow) -> list[int]:
-    return [int(i) for i in np.flatnonzero(visible_mask(window.state.dataset, time_window))]
+    return [int(i) for i in np.flatnonzero(visible_mask(window.state.dataset, ViewFilter(window=time_window)))]
 
 
 def table_events(window) -> list[int]:

@@ -8,7 +8,7 @@ from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.widgets.qt_time_slider import QtTimeSlider
 from eventmap.desktop.widgets.qt_year_filter import QtYearFilter
 from eventmap.geo.dates import TimeWindow
-from eventmap.geo.periods import Step
+from eventmap.geo.timeline import Step
 
 
 @pytest.fixture

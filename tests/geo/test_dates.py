@@ -83,3 +83,13 @@ def test_window_labels():
     assert TimeWindow.between("2024-09-01", "2024-10-31").label() == "Sep 2024 – Oct 2024"
     assert TimeWindow.between("2024-09-03", "2024-09-10").label() == "3 Sep 2024 – 10 Sep 2024"
     assert window_label(-math.inf, parse_date("2020").hi) == "until 31 Dec 2020"
+
+
+def test_span_rule_refuses_an_end_before_the_start_began():
+    from eventmap.geo.dates import span_is_valid
+
+    assert not span_is_valid(parse_date("2020-11-08"), parse_date("2020-11-07"))  # the form once accepted this
+    assert span_is_valid(parse_date("2020-11-08"), parse_date("2020-11-08"))
+    assert span_is_valid(parse_date("2020-11-08T10:00Z"), parse_date("2020-11-08"))
+    assert span_is_valid(parse_date("2020-11-08"), None) and span_is_valid(None, parse_date("2020"))
+    assert span_is_valid(parse_date("2020-11-08"), OPEN)

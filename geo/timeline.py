@@ -166,3 +166,17 @@ def count_overlapping(sorted_lo: np.ndarray, sorted_hi: np.ndarray, edges: np.nd
     started = np.searchsorted(sorted_lo, edges[1:], side="left")
     ended = np.searchsorted(sorted_hi, edges[:-1], side="right")
     return (started - ended).astype(np.int64)
+
+
+def event_starts(lo: np.ndarray) -> np.ndarray:
+    """The distinct finite event starts, sorted (what next / previous event steps through)."""
+    return np.unique(lo[np.isfinite(lo)])
+
+
+def step_event(starts: np.ndarray, after: float, forward: bool = True) -> float | None:
+    """The first of the sorted ``starts`` strictly after (before) ``after``, or None."""
+    if forward:
+        i = np.searchsorted(starts, after, side="right")
+        return float(starts[i]) if i < len(starts) else None
+    i = np.searchsorted(starts, after, side="left") - 1
+    return float(starts[i]) if i >= 0 else None

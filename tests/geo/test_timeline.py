@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from eventmap.geo.dates import TimeWindow, parse_date
-from eventmap.geo.periods import DAY_MS, Step, auto_step, count_overlapping, default_step, period_starts, step_of_window
+from eventmap.geo.timeline import DAY_MS, Step, auto_step, count_overlapping, default_step, period_starts, step_of_window
 
 
 def ms(text: str) -> float:
