@@ -1,6 +1,6 @@
 """The one model: a dataset and its filter change in one step; the visible mask is computed once per change."""
 
-from eventmap.desktop.model import ViewState
+from eventmap.desktop.view_state import ViewState
 from eventmap.geo.dates import TimeWindow, parse_date
 from eventmap.geo.events import Dataset, Event
 from eventmap.geo.view import ViewFilter
@@ -39,7 +39,7 @@ def test_a_filter_change_emits_only_what_changed():
 
 
 def test_the_visible_mask_is_computed_once_per_change(monkeypatch):
-    import eventmap.desktop.model as model
+    import eventmap.desktop.view_state as model
 
     calls = []
     real = model.visible_mask
