@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from eventmap.desktop.map.map_view import QtMapView, image_is_blank
 from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.settings import Settings
+from eventmap.desktop.slots import guarded
 from eventmap.desktop.map.sync import BASEMAPS, OFFLINE, MapLink
 from eventmap.desktop.widgets.qt_category_filter import QtCategoryFilter
 from eventmap.desktop.widgets.qt_event_table import QtEventTable
@@ -100,15 +101,15 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.setAcceptDrops(True)
 
-        self.state.datasetChanged.connect(self._on_dataset_changed)
-        self.state.eventsEdited.connect(self._update_counts)
-        self.state.windowChanged.connect(self._update_counts)
-        self.state.categoriesChanged.connect(self._update_counts)
-        self.state.searchChanged.connect(self._update_counts)
+        self.state.datasetChanged.connect(guarded(self._on_dataset_changed))
+        self.state.eventsEdited.connect(guarded(self._update_counts))
+        self.state.windowChanged.connect(guarded(self._update_counts))
+        self.state.categoriesChanged.connect(guarded(self._update_counts))
+        self.state.searchChanged.connect(guarded(self._update_counts))
         self.state.dirtyChanged.connect(self.setWindowModified)
-        self.table.eventsSelected.connect(self._on_events_selected)
-        self.map_link.tilesFailed.connect(self._on_tiles_failed)
-        self.view.bridge.pageError.connect(lambda message: self.statusBar().showMessage(f"Map: {message}", STATUS_MS))
+        self.table.eventsSelected.connect(guarded(self._on_events_selected))
+        self.map_link.tilesFailed.connect(guarded(self._on_tiles_failed))
+        self.view.bridge.pageError.connect(guarded(lambda message: self.statusBar().showMessage(f"Map: {message}", STATUS_MS)))
         self._on_dataset_changed()
 
         self.resize(*DEFAULT_SIZE)
@@ -162,7 +163,7 @@ class MainWindow(QMainWindow):
         if tip:
             action.setStatusTip(tip)
         if slot is not None:
-            action.triggered.connect(slot)
+            action.triggered.connect(guarded(slot))
         self.named_actions[key] = action
         return action
 
@@ -171,7 +172,7 @@ class MainWindow(QMainWindow):
         file = self.menus["file"] = bar.addMenu("&File")
         file.addAction(self._action("open", "&Open…", self._on_open, "Ctrl+O", "Open an event file (GeoJSON, CSV, KML, KMZ)"))
         self.recent_menu = file.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(guarded(self._fill_recent_menu))
         self._fill_recent_menu()
         file.addSeparator()
         for key, text, shortcut in (("save", "&Save", "Ctrl+S"), ("save_as", "Save &As…", "Ctrl+Shift+S")):
@@ -242,13 +243,13 @@ class MainWindow(QMainWindow):
                 for key, name in (("save", "save"), ("save_as", "save_as")):
                     function = getattr(editing, name, None)
                     if function is not None:
-                        self.named_actions[key].triggered.connect(lambda _checked=False, f=function: f(self))
+                        self.named_actions[key].triggered.connect(guarded(lambda _checked=False, f=function: f(self)))
                         self.named_actions[key].setEnabled(True)
                 if hasattr(editing, "maybe_save"):
                     self.close_guards.append(lambda: editing.maybe_save(self))
                 saved = getattr(getattr(self, "editing", None), "saved", None)
                 if saved is not None:
-                    saved.connect(self._on_saved)
+                    saved.connect(guarded(self._on_saved))
         self._finish_edit_menu()
 
     def _restore_layout(self) -> None:
@@ -354,10 +355,10 @@ class MainWindow(QMainWindow):
             path = Path(text)
             action = menu.addAction(f"&{n % 10} {path.name}  —  {path.parent}")
             action.setData(text)
-            action.triggered.connect(lambda _checked=False, p=text: self._open_recent(p))
+            action.triggered.connect(guarded(lambda _checked=False, p=text: self._open_recent(p)))
         if self.settings.recent_files:
             menu.addSeparator()
-            menu.addAction("Clear Recent Files", self._clear_recent)
+            menu.addAction("Clear Recent Files", guarded(self._clear_recent))
         else:
             menu.addAction("No recent files").setEnabled(False)
 
@@ -464,7 +465,7 @@ class MainWindow(QMainWindow):
         if files:
             event.acceptProposedAction()
             # After the drop returns: a dialog inside a drop handler blocks the drag source.
-            QTimer.singleShot(0, lambda: self.open_path(files[0]))
+            QTimer.singleShot(0, guarded(lambda: self.open_path(files[0])))
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

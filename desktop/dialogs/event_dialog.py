@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eventmap.desktop.slots import guarded
 from eventmap.geo.dates import PartialDate, parse_date, span_is_valid
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import CATEGORIES, MAX_TEXT, Event, format_source
@@ -151,10 +152,10 @@ class QtEventDialog(QDialog):
         self._fill(event, categories)
         self._build_layout()
         for key in ("title", "start", "end", "url"):
-            getattr(self, key).textEdited.connect(lambda _text, key=key: self._on_field_edited(key))
+            getattr(self, key).textEdited.connect(guarded(lambda _text, key=key: self._on_field_edited(key)))
         self.lat.valueChanged.connect(self._on_lat_changed)
         self.lon.valueChanged.connect(self._on_lon_changed)
-        self.lookup_button.clicked.connect(self.look_up)
+        self.lookup_button.clicked.connect(guarded(self.look_up))
         self.pick_button.toggled.connect(self._on_pick_toggled)
         self.finished.connect(lambda _result: self.pick_button.setChecked(False))
         if bridge is None:
@@ -210,7 +211,7 @@ class QtEventDialog(QDialog):
         form.addRow("Lin&k:", self.url)
         form.addRow("", self.url_error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
+        self.buttons.accepted.connect(guarded(self.accept))
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -249,10 +250,12 @@ class QtEventDialog(QDialog):
             box.setValue(value)
             box.blockSignals(False)
 
+    @guarded
     def _on_lat_changed(self, value: float) -> None:
         self._lat, self._located = value, True
         self.validate()
 
+    @guarded
     def _on_lon_changed(self, value: float) -> None:
         self._lon, self._located = value, True
         self.validate()
@@ -291,6 +294,7 @@ class QtEventDialog(QDialog):
         self.lookupFinished.emit(found)
         return found
 
+    @guarded
     def _on_pick_toggled(self, on: bool) -> None:
         if self._bridge is None:
             return
@@ -303,6 +307,7 @@ class QtEventDialog(QDialog):
             except (RuntimeError, TypeError):
                 pass  # already gone with its page
 
+    @guarded
     def _on_map_clicked(self, lat: float, lon: float) -> None:
         self.pick_button.setChecked(False)
         self.set_coordinates(lat, lon)

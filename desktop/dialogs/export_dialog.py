@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from eventmap.desktop.export import MAX_PIXELS, ExportRequest, export
+from eventmap.desktop.slots import guarded
 from eventmap.geo.errors import EventmapError
 
 # key: (text, file suffix)
@@ -106,7 +107,7 @@ class QtExportDialog(QDialog):
         form.addRow("File:", file_row)
         self.button_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.export_button = self.button_box.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.button_box.accepted.connect(self.accept)
+        self.button_box.accepted.connect(guarded(self.accept))
         self.button_box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -123,6 +124,7 @@ class QtExportDialog(QDialog):
     def set_format(self, key: str) -> None:
         self.buttons[key].setChecked(True)
 
+    @guarded
     def _on_format_toggled(self, *_args) -> None:
         key = self.format()
         custom = key == "png-custom"
@@ -132,6 +134,7 @@ class QtExportDialog(QDialog):
         if text:
             self.path_edit.setText(str(Path(text).with_suffix(FORMATS[key][1])))
 
+    @guarded
     def _on_browse(self) -> None:
         suffix = FORMATS[self.format()][1]
         chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text(), FILTERS[suffix])

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eventmap.desktop.slots import guarded
+
 
 class QtWarningsDialog(QDialog):
     """A read-only list of warnings, one a line, with a Copy button.
@@ -55,6 +57,7 @@ class QtWarningsDialog(QDialog):
     def plain_text(self) -> str:
         return "\n".join(self.warnings)
 
+    @guarded
     def copy_to_clipboard(self) -> None:
         QGuiApplication.clipboard().setText(self.plain_text())
 

@@ -18,6 +18,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage
 
+from eventmap.desktop.slots import guarded
+
 log = logging.getLogger("eventmap")
 
 
@@ -64,6 +66,7 @@ class MapBridge(QObject):
     def ask(self, name: str, payload: dict[str, Any] | None, callback: Callable[[Any], None]) -> None:
         """Run a call whose handler returns JSON text, and pass the decoded value to ``callback``."""
 
+        @guarded
         def done(result: Any) -> None:
             try:
                 callback(json.loads(result) if isinstance(result, str) and result else None)
@@ -73,6 +76,7 @@ class MapBridge(QObject):
         self._page.runJavaScript(encode_call(name, payload), 0, done)
 
     @Slot(str, str)
+    @guarded
     def receive(self, name: str, payload: str) -> None:
         """Called by resources/bridge.js for every ``eventmap.notify``."""
         try:

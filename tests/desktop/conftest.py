@@ -80,3 +80,37 @@ def map_state(qtbot):
         return state
 
     return ask
+
+
+class SlotErrors:
+    """Exceptions the slot guard caught during a test (see eventmap.desktop.slots)."""
+
+    def __init__(self) -> None:
+        self.caught: list[BaseException] = []
+        self.expected = False
+
+    def expect(self) -> list[BaseException]:
+        """Say this test makes slots fail on purpose; returns the list they are caught into."""
+        self.expected = True
+        return self.caught
+
+
+@pytest.fixture(autouse=True)
+def slot_errors(monkeypatch):
+    """The guard keeps an exception inside its slot: a test that did not expect one still fails on it."""
+    from eventmap.desktop import slots
+
+    errors = SlotErrors()
+    report = slots.report_error
+
+    def record(exc, where=""):
+        errors.caught.append(exc)
+        report(exc, where)
+
+    monkeypatch.setattr(slots, "report_error", record)
+    yield errors
+    for dialog in list(slots._open_dialog):
+        dialog.close()
+    slots._open_dialog.clear()
+    if errors.caught and not errors.expected:
+        pytest.fail(f"a slot raised (the guard caught it): {errors.caught[0]!r}")
