@@ -4,7 +4,7 @@
     eventmap validate FILE
     eventmap geocode NAME [--country CC] [--online]
     eventmap export -o OUT [--dataset FILE] [--year Y | --from D --to D] [--size WxH] [--scale N] [--basemap NAME]
-    eventmap import FILE -o OUT.geojson
+    eventmap import FILE -o OUT.geojson|OUT.parquet [--parquet-geometry wkb|lonlat]
     eventmap bench [--sizes 1000,10000] [--json OUT]
 
 Exit codes: 0 done, 1 bad data (one line per problem), 2 bad usage.
@@ -66,7 +66,7 @@ def _parser_app() -> argparse.ArgumentParser:
         description="A desktop map of dated events. Opens the bundled dataset, or FILE.",
         epilog="Other commands: " + ", ".join(COMMANDS) + " (eventmap COMMAND --help).",
     )
-    parser.add_argument("file", nargs="?", help="event file to open (.geojson, .csv, .kml, .kmz)")
+    parser.add_argument("file", nargs="?", help="event file to open (.geojson, .csv, .kml, .kmz, .parquet, .gpkg)")
     _add_window_arguments(parser)
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a picture of the window once the map has painted, then exit")
     parser.add_argument("--size", type=_size, default=None, help="window size for --screenshot, e.g. 1400x900")
@@ -94,9 +94,11 @@ def _parser_commands() -> argparse.ArgumentParser:
     export.add_argument("--title", help="title shown on the map (default: the dataset's name)")
     export.add_argument("--category", action="append", metavar="NAME", help="show only this category (repeatable)")
     export.add_argument("--search", default="", help="show only events matching these words")
-    imp = sub.add_parser("import", help="convert any supported file into a canonical eventmap GeoJSON")
+    imp = sub.add_parser("import", help="convert any supported file into a canonical eventmap GeoJSON, or GeoParquet (.parquet)")
     imp.add_argument("file")
-    imp.add_argument("-o", "--output", required=True, metavar="OUT.geojson")
+    imp.add_argument("-o", "--output", required=True, metavar="OUT.geojson|OUT.parquet")
+    imp.add_argument("--parquet-geometry", choices=("wkb", "lonlat"), default="wkb",
+                     help="for .parquet: a GeoParquet WKB geometry column (default) or plain longitude/latitude columns")
     bench = sub.add_parser("bench", help="measure slider latency, open time and memory against the folium way")
     bench.add_argument("--sizes", default="1000,10000,100000,1000000")
     bench.add_argument("--json", metavar="OUT")
@@ -156,7 +158,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from eventmap.geo.convert import run_import
 
-    return run_import(args.file, args.output)
+    return run_import(args.file, args.output, parquet_geometry=args.parquet_geometry)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

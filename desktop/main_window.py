@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = self.menus["file"] = bar.addMenu("&File")
-        file.addAction(self._action("open", "&Open…", self._on_open, "Ctrl+O", "Open an event file (GeoJSON, CSV, KML, KMZ)"))
+        file.addAction(self._action("open", "&Open…", self._on_open, "Ctrl+O", "Open an event file (GeoJSON, CSV, KML, KMZ, Parquet, GeoPackage)"))
         self.recent_menu = file.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(guarded(self._fill_recent_menu))
         self._fill_recent_menu()
@@ -336,8 +336,9 @@ class MainWindow(QMainWindow):
 
     def _on_import(self) -> None:
         start = str(Path(self.settings.last_dataset).parent) if self.settings.last_dataset else str(Path.home())
-        filters = ("Tables and KML (*.csv *.tsv *.txt *.kml *.kmz *.geojson *.json);;CSV (*.csv *.tsv *.txt);;"
-                   "KML and KMZ (*.kml *.kmz);;GeoJSON from other tools (*.geojson *.json)")
+        filters = ("Tables and KML (*.csv *.tsv *.txt *.kml *.kmz *.geojson *.json *.parquet *.geoparquet *.gpkg);;CSV (*.csv *.tsv *.txt);;"
+                   "KML and KMZ (*.kml *.kmz);;GeoJSON from other tools (*.geojson *.json);;"
+                   "Parquet and GeoParquet (*.parquet *.geoparquet);;GeoPackage (*.gpkg)")
         path, _ = QFileDialog.getOpenFileName(self, "Import events", start, filters)
         if path:
             self.open_path(path)

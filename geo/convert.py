@@ -1,4 +1,4 @@
-"""``eventmap import FILE -o OUT.geojson``: any supported file to the canonical dataset."""
+"""``eventmap import FILE -o OUT.geojson|OUT.parquet``: any supported file to the canonical dataset."""
 
 from __future__ import annotations
 
@@ -11,8 +11,28 @@ from eventmap.geo.importers import load_dataset
 from eventmap.geo.storage import save_dataset
 
 
-def run_import(src: str, out: str, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Convert ``src`` (GeoJSON, CSV/TSV, KML or KMZ) into canonical GeoJSON at ``out``.
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+
+
+def save_any(dataset, out: str | Path, parquet_geometry: str = "wkb") -> None:
+    """Save ``dataset`` as GeoParquet/Parquet when ``out`` ends in .parquet or .geoparquet, else as canonical GeoJSON."""
+    if Path(out).suffix.lower() in PARQUET_SUFFIXES:
+        from eventmap.geo.importers.parquet import write_parquet  # noqa: PLC0415 - pyarrow loads on first need
+
+        write_parquet(dataset, out, geometry=parquet_geometry)
+    else:
+        save_dataset(dataset, out)
+
+
+def run_import(
+    src: str, out: str, stdout: TextIO | None = None, stderr: TextIO | None = None, parquet_geometry: str = "wkb", load=None
+) -> int:
+    """Convert ``src`` (any file eventmap reads) into canonical GeoJSON, or Parquet, at ``out``.
+
+    ``out`` ending in ``.parquet`` or ``.geoparquet`` writes GeoParquet
+    (``parquet_geometry="wkb"``) or Parquet with longitude/latitude columns
+    (``"lonlat"``), which eventmap reads back exactly and much faster.
+    ``load`` reads ``src`` (default :func:`geo.importers.load_dataset`).
 
     Warnings go to ``stderr`` one per line, then a one-line summary to
     ``stdout``: ``imported N events from X to Y (M warnings)``. The previous
@@ -29,8 +49,8 @@ def run_import(src: str, out: str, stdout: TextIO | None = None, stderr: TextIO 
     try:
         if Path(out).resolve() == Path(src).resolve():
             raise EventmapError(f"{out}: is the input file; choose another output name")
-        dataset = load_dataset(src)
-        save_dataset(dataset, out)
+        dataset = (load or load_dataset)(src)
+        save_any(dataset, out, parquet_geometry)
     except EventmapError as exc:
         # The same form as every other eventmap command's errors.
         print(f"eventmap: {exc.message}", file=stderr)

@@ -23,7 +23,12 @@ SUFFIXES = {
     ".txt": "csv",
     ".kml": "kml",
     ".kmz": "kmz",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+    ".gpkg": "gpkg",
 }
+# Readers that open the file themselves and read it a piece at a time: no size cap.
+PATH_READERS = {"parquet", "gpkg"}
 MAX_BYTES = 1 << 30  # 1 GiB: larger is surely not an event list, and would not fit in memory as events
 
 
@@ -32,7 +37,7 @@ def file_filter() -> str:
     patterns = " ".join(f"*{s}" for s in sorted(SUFFIXES))
     return (
         f"Event files ({patterns});;GeoJSON (*.geojson *.json);;CSV and text tables (*.csv *.tsv *.txt);;"
-        "KML and KMZ (*.kml *.kmz);;All files (*)"
+        "KML and KMZ (*.kml *.kmz);;Parquet and GeoParquet (*.parquet *.geoparquet);;GeoPackage (*.gpkg);;All files (*)"
     )
 
 
@@ -43,7 +48,7 @@ def load_dataset(path: str | Path, progress: Progress | None = None) -> Dataset:
     ----------
     path
         The file; its suffix (``.geojson``, ``.json``, ``.csv``, ``.tsv``,
-        ``.txt``, ``.kml``, ``.kmz``) chooses the reader.
+        ``.txt``, ``.kml``, ``.kmz``, ``.parquet``, ``.geoparquet``, ``.gpkg``) chooses the reader.
     progress
         Called with the fraction read (0..1) about every 1% of the file;
         returning False cancels the read.
@@ -59,6 +64,8 @@ def load_dataset(path: str | Path, progress: Progress | None = None) -> Dataset:
     if kind is None:
         known = ", ".join(sorted(SUFFIXES))
         raise EventmapError(f"{path.name}: unknown file type {path.suffix or '(none)'!r}; eventmap reads {known}")
+    if kind in PATH_READERS:
+        return _load_path(path, kind, progress)
     try:
         if path.stat().st_size > MAX_BYTES:
             raise EventmapError(f"{path.name}: the file is larger than {MAX_BYTES >> 20} MB; eventmap cannot read it")
@@ -78,5 +85,20 @@ def load_dataset(path: str | Path, progress: Progress | None = None) -> Dataset:
         "kmz": kml.read_kmz,
     }
     dataset = readers[kind](raw, path.name, progress=progress)
+    dataset.path = path
+    return dataset
+
+
+def _load_path(path: Path, kind: str, progress: Progress | None) -> Dataset:
+    """Read a file with a reader that opens it itself (Parquet, GeoPackage)."""
+    if not path.exists():
+        raise EventmapError(f"{path}: no such file")
+    if path.is_dir():
+        raise EventmapError(f"{path}: is a folder, not a file")
+    if kind == "parquet":
+        from eventmap.geo.importers.parquet import read_parquet as reader  # noqa: PLC0415 - pyarrow loads on first need
+    else:
+        from eventmap.geo.importers.geopackage import read_geopackage as reader  # noqa: PLC0415
+    dataset = reader(path, path.name, progress=progress)
     dataset.path = path
     return dataset
