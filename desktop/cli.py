@@ -150,9 +150,28 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
-    from eventmap.geo.gazetteer import run_geocode
+    """``eventmap geocode NAME [--country CC] [--online]``: print where a name is.
 
-    return run_geocode(args.name, online=args.online, country=args.country)
+    Prints ``Moscow, Russia: 55.7522, 37.6156 (source: gazetteer, GeoNames 524901)``
+    and returns 0; for an unknown name prints ``no match for 'X' in the
+    offline gazetteer (try --online)`` on stderr and returns 1. An unknown
+    country or a failed online request is an EventmapError (one line, exit 1).
+    """
+    from eventmap.geo.places.geocoding import make_geocoder
+
+    chain = make_geocoder(online=args.online)
+    result = chain.resolve(args.name, country=args.country)
+    if result is None:
+        where = "the offline gazetteer or Nominatim" if args.online else "the offline gazetteer"
+        within = f" in country {args.country}" if args.country else ""
+        advice = "" if args.online else " (try --online)"
+        print(f"no match for {args.name!r}{within} in {where}{advice}", file=sys.stderr)
+        return 1
+    country_name = result.country_name or (chain.country_name(result.country) if result.country else "")
+    label = f"{result.name}, {country_name}" if country_name and country_name != result.name else result.name
+    source = f"{result.source}, {result.reference}" if result.reference else result.source
+    print(f"{label}: {result.lat:.4f}, {result.lon:.4f} (source: {source})")
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -189,6 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     # EVENTMAP_DEBUG=1 shows the log's notes too (e.g. Chromium running without its sandbox as root).
     level = logging.INFO if os.environ.get("EVENTMAP_DEBUG") else logging.WARNING
     logging.basicConfig(level=level, format="eventmap: %(message)s")
+    if level > logging.INFO:
+        # HTTP libraries log every retried connection (with tracebacks from geopy);
+        # a failed online request is reported once, as an EventmapError.
+        for noisy in ("urllib3", "geopy"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         if argv and argv[0] in COMMANDS:
             args = _parser_commands().parse_args(argv)

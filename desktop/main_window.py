@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
         if len(indices) != 2:
             self.distance_label.hide()
             return
-        from eventmap.geo.gazetteer import distance_km
+        from eventmap.geo.places.distance import distance_km
 
         a, b = (self.state.dataset.events[i] for i in indices)
         km = distance_km((a.lat, a.lon), (b.lat, b.lon))

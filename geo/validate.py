@@ -59,7 +59,7 @@ def check_countries(dataset: Dataset) -> tuple[list[str] | None, list[str]]:
     swapping its latitude and longitude would put it in a country, the note
     says so, as that is a common mistake in hand-made files.
     """
-    from eventmap.geo.gazetteer import countries_of
+    from eventmap.geo.places.countries import countries_of
 
     if not dataset.events:
         return [], []

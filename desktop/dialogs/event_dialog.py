@@ -37,7 +37,7 @@ from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import CATEGORIES, MAX_TEXT, Event, format_source
 
 if TYPE_CHECKING:  # geopy (with requests) costs 0.2 s: loaded on the first "Look up"
-    from eventmap.geo.gazetteer import GeocoderChain
+    from eventmap.geo.places.geocoding import GeocoderChain
 
 LINK = re.compile(r"(?i)^https?://\S+$")  # the links a popup makes clickable (geo.mapbuild.event_details)
 DECIMALS = 6  # about 0.1 m
@@ -262,7 +262,7 @@ class QtEventDialog(QDialog):
 
     def geocoder(self) -> GeocoderChain:
         if self._geocoder is None:
-            from eventmap.geo.gazetteer import make_geocoder
+            from eventmap.geo.places.geocoding import make_geocoder
 
             self._geocoder = make_geocoder(online=False)
         return self._geocoder

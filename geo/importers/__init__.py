@@ -8,10 +8,14 @@ or feature it skipped, or raises :class:`~geo.errors.EventmapError`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
 from eventmap.geo.importers.common import Progress
+
+if TYPE_CHECKING:
+    from eventmap.geo.importers.delimited import Geocoder
 
 __all__ = ["SUFFIXES", "Progress", "file_filter", "load_dataset"]
 
@@ -41,7 +45,7 @@ def file_filter() -> str:
     )
 
 
-def load_dataset(path: str | Path, progress: Progress | None = None) -> Dataset:
+def load_dataset(path: str | Path, progress: Progress | None = None, *, geocoder: Geocoder | None = None) -> Dataset:
     """Read an event file, choosing the reader by its extension.
 
     Parameters
@@ -52,6 +56,10 @@ def load_dataset(path: str | Path, progress: Progress | None = None) -> Dataset:
     progress
         Called with the fraction read (0..1) about every 1% of the file;
         returning False cancels the read.
+    geocoder
+        Places table rows that name a place but have no coordinates (see
+        :func:`eventmap.geo.importers.delimited.read_delimited`); the bundled
+        offline gazetteer when None.
 
     Raises
     ------
@@ -84,7 +92,10 @@ def load_dataset(path: str | Path, progress: Progress | None = None) -> Dataset:
         "kml": kml.read_kml,
         "kmz": kml.read_kmz,
     }
-    dataset = readers[kind](raw, path.name, progress=progress)
+    if kind == "csv":
+        dataset = delimited.read_delimited(raw, path.name, progress=progress, geocoder=geocoder)
+    else:
+        dataset = readers[kind](raw, path.name, progress=progress)
     dataset.path = path
     return dataset
 

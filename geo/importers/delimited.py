@@ -15,7 +15,8 @@ import io
 import math
 import re
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event
@@ -28,8 +29,28 @@ HEADER_SEARCH_ROWS = 20
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
-def read_delimited(raw: bytes, name: str, progress: Progress | None = None) -> Dataset:
+class PlaceFinder(Protocol):
+    """What places rows without coordinates: a gazetteer, or anything with its ``lookup``."""
+
+    def lookup(self, name: str, country: str | None = None) -> Any:
+        """A place (with ``name``, ``lat`` and ``lon``) for a name, or None."""
+
+
+Geocoder = PlaceFinder | Callable[[], PlaceFinder]
+
+
+def read_delimited(raw: bytes, name: str, progress: Progress | None = None, *, geocoder: Geocoder | None = None) -> Dataset:
     """Read a delimited text table of events.
+
+    Parameters
+    ----------
+    raw, name, progress
+        The file's bytes, its name for messages, and the progress callback.
+    geocoder
+        Places rows that have a place name but no coordinates: an object with
+        ``lookup(name, country)`` or a function that makes one when the first
+        such row comes (and may raise :class:`EventmapError`); the bundled
+        offline gazetteer when None.
 
     Raises
     ------
@@ -59,7 +80,7 @@ def read_delimited(raw: bytes, name: str, progress: Progress | None = None) -> D
     body = rows[header_at + 1 :]
     if body and _is_hxl(body[0][1]):
         body = body[1:]  # HXL hashtags (#date+start) under the header: a second header, not data
-    events = _read_events(body, columns, layout, name, warnings, Ticker(progress, len(body), name, 0.3, 1.0))
+    events = _read_events(body, columns, layout, name, warnings, Ticker(progress, len(body), name, 0.3, 1.0), geocoder)
     return finish(events, warnings, name)
 
 
@@ -164,9 +185,10 @@ def _read_events(
     name: str,
     warnings: list[str],
     ticker: Ticker,
+    places: Geocoder | None = None,
 ) -> list[Event]:
     consumed = layout.consumed()
-    geocoder = _Geocoder()
+    geocoder = _Geocoder(places)
     events: list[Event] = []
     placed: list[int] = []
     width = len(columns.names)
@@ -274,9 +296,10 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 class _Geocoder:
-    """Looks place names up in the bundled gazetteer, loaded on first need."""
+    """Looks place names up through the given finder (the bundled gazetteer by default), made on first need."""
 
-    def __init__(self) -> None:
+    def __init__(self, places: Geocoder | None = None) -> None:
+        self._places = places
         self.gazetteer: Any = None
         self.unavailable = ""
 
@@ -299,13 +322,16 @@ class _Geocoder:
     def _load(self) -> bool:
         if self.gazetteer is not None:
             return True
+        places = self._places
+        if places is not None and hasattr(places, "lookup"):
+            self.gazetteer = places
+            return True
+        if places is None:
+            from eventmap.geo.places.gazetteer import load_gazetteer  # noqa: PLC0415 - only files without coordinates need it
+
+            places = load_gazetteer
         try:
-            from eventmap.geo.gazetteer import load_gazetteer  # noqa: PLC0415 - only files without coordinates need it
-        except ImportError:
-            self.unavailable = "the gazetteer is not installed"
-            return False
-        try:
-            self.gazetteer = load_gazetteer()
+            self.gazetteer = places()
         except EventmapError as exc:
             self.unavailable = f"the gazetteer cannot be loaded ({exc.message})"
             return False

@@ -107,3 +107,80 @@ def test_validate_names_countries_and_notes_swapped_coordinates(tmp_path, capsys
     assert "countries (1): Pakistan" in out
     assert "1 event(s) in no country" in out and "feature 1" in out
     assert "with latitude and longitude swapped it would be in Pakistan" in out
+
+
+# --- geocode -------------------------------------------------------------------
+
+
+class FakeNominatim:
+    """Stands in for geopy's Nominatim: answers from a dict."""
+
+    def __init__(self, answers):
+        self.answers = answers
+
+    def geocode(self, query, **kwargs):
+        return self.answers.get(query)
+
+
+def test_geocode_prints_the_match(capsys):
+    assert main(["geocode", "Moscow"]) == 0
+    assert capsys.readouterr().out == "Moscow, Russia: 55.7522, 37.6156 (source: gazetteer, GeoNames 524901)\n"
+    assert main(["geocode", "Moscow", "--country", "US"]) == 0
+    assert capsys.readouterr().out.startswith("Moscow, United States: 46.7324, -117.0002 (source: gazetteer")
+    assert main(["geocode", "Tarbela Dam"]) == 0
+    assert capsys.readouterr().out == (
+        "Tarbela, Pakistan: 34.0897, 72.6983 (source: gazetteer, Wikipedia (Tarbela Dam) coordinates)\n"
+    )
+
+
+def test_geocode_unknown_name(capsys):
+    assert main(["geocode", "Atlantis"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "no match for 'Atlantis' in the offline gazetteer (try --online)\n"
+
+
+def test_geocode_online_uses_the_chain(capsys, monkeypatch):
+    from geopy.location import Location
+
+    import eventmap.geo.places.geocoding as geocoding
+
+    ulaanbaatar = Location("Ulaanbaatar, Mongolia", (47.9077, 106.8832), {
+        "name": "Ulaanbaatar", "address": {"country_code": "mn", "country": "Mongolia"},
+        "osm_type": "relation", "osm_id": 2722640})
+    monkeypatch.setattr(geocoding, "_make_nominatim", lambda: FakeNominatim({"Ulaanbaatar": ulaanbaatar}))
+    assert main(["geocode", "Ulaanbaatar", "--online"]) == 0
+    assert capsys.readouterr().out == (
+        "Ulaanbaatar, Mongolia: 47.9077, 106.8832 (source: nominatim, OpenStreetMap relation 2722640)\n"
+    )
+
+
+def test_geocode_online_without_a_network_says_one_line(capsys, monkeypatch):
+    """The real Nominatim and geopy's HTTP stack, with every connection failing as it does offline."""
+    import logging
+    import socket
+
+    import eventmap.geo.places.geocoding as geocoding
+
+    def unreachable(*args, **kwargs):
+        raise OSError(101, "Network is unreachable")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unreachable)
+    monkeypatch.setattr(socket, "create_connection", unreachable)
+    monkeypatch.setattr(socket.socket, "connect", unreachable)
+    monkeypatch.setattr(geocoding, "RETRY_WAIT_SECONDS", 0.0)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])  # let main() install its own stderr handler, as in a shell
+    assert main(["geocode", "Nowhereville-on-Sea", "--online"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("eventmap: Online geocoding failed for 'Nowhereville-on-Sea': ")
+    assert "Traceback" not in captured.err
+
+
+def test_geocode_unknown_country_is_one_line(capsys):
+    assert main(["geocode", "Moscow", "--country", "Narnia"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Unknown country 'Narnia'" in err

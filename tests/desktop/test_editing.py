@@ -27,7 +27,7 @@ from eventmap.desktop.dialogs.event_dialog import QtEventDialog
 from eventmap.desktop.view_state import ViewState
 from eventmap.geo.dates import parse_date
 from eventmap.geo.events import Event
-from eventmap.geo.gazetteer import load_gazetteer
+from eventmap.geo.places.gazetteer import load_gazetteer
 from eventmap.geo.importers import load_dataset
 from eventmap.geo.paths import default_dataset
 from eventmap.geo.storage import dumps_dataset

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox
 from eventmap.desktop.map.map_view import image_is_blank
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.view import ViewFilter, visible_mask
-from eventmap.geo.gazetteer import distance_km
+from eventmap.geo.places.distance import distance_km
 from eventmap.geo.paths import default_dataset
 from eventmap.geo.timeline import Step
 

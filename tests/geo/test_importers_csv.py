@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,13 +42,9 @@ class FakeGazetteer:
 
 
 @pytest.fixture
-def gazetteer(monkeypatch) -> FakeGazetteer:
-    """A stand-in for geo.gazetteer, so these tests do not depend on its data."""
-    fake = FakeGazetteer()
-    module = types.ModuleType("eventmap.geo.gazetteer")
-    module.load_gazetteer = lambda: fake
-    monkeypatch.setitem(sys.modules, "eventmap.geo.gazetteer", module)
-    return fake
+def gazetteer() -> FakeGazetteer:
+    """A stand-in for the gazetteer, given to the readers, so these tests do not depend on its data."""
+    return FakeGazetteer()
 
 
 def write(tmp_path: Path, text: str, name: str = "in.csv", encoding: str = "utf-8") -> Path:
@@ -97,7 +91,7 @@ def test_ucdp_sample_round_trips_through_canonical_form():
 
 
 def test_acled_layout(gazetteer):
-    dataset = load_dataset(DATA / "acled_synthetic.csv")
+    dataset = load_dataset(DATA / "acled_synthetic.csv", geocoder=gazetteer)
     by_id = {e.id: e for e in dataset.events}
     assert sorted(by_id) == ["PAK90001", "PAK90002", "PAK90003", "PAK90005", "PAK90006"]
     lahore = by_id["PAK90001"]
@@ -133,7 +127,7 @@ def test_acled_layout(gazetteer):
 
 
 def test_bad_rows_are_skipped_with_their_line_numbers(gazetteer):
-    dataset = load_dataset(DATA / "events_bad_rows.csv")
+    dataset = load_dataset(DATA / "events_bad_rows.csv", geocoder=gazetteer)
     assert [e.title for e in dataset.events] == ["Good row", "Month only", "Undated", "Spreadsheet midnight"]
     assert dataset.warnings == [
         "events_bad_rows.csv: row 3: date 'soon' is not a date (expected ISO 8601 like 2020-11-08, '13 October 2024' or epoch seconds) (skipped)",
@@ -171,7 +165,7 @@ def test_bom_tabs_comment_lines_and_epoch_seconds():
 
 
 def test_rows_without_coordinates_are_geocoded(gazetteer):
-    dataset = load_dataset(DATA / "places_only.csv")
+    dataset = load_dataset(DATA / "places_only.csv", geocoder=gazetteer)
     assert [(e.title, e.lat, e.lon) for e in dataset.events] == [("Athmuqam", 34.5717, 73.8972), ("Lahore", 31.558, 74.3507)]
     assert dataset.warnings == [
         "places_only.csv: row 3: no coordinates, and the gazetteer does not know 'Atlantis' (skipped)",
@@ -180,16 +174,12 @@ def test_rows_without_coordinates_are_geocoded(gazetteer):
     assert gazetteer.asked[:2] == [("Athmuqam", "Pakistan"), ("Atlantis", None)]
 
 
-def test_rows_are_reported_when_the_gazetteer_cannot_load(monkeypatch, tmp_path):
-    module = types.ModuleType("eventmap.geo.gazetteer")
-
+def test_rows_are_reported_when_the_gazetteer_cannot_load(tmp_path):
     def broken():
         raise EventmapError("gazetteer.csv: no such file")
 
-    module.load_gazetteer = broken
-    monkeypatch.setitem(sys.modules, "eventmap.geo.gazetteer", module)
     path = write(tmp_path, "city,date,lat,lon\nLahore,2020,,\nParis,2020,48.85,2.35\n")
-    dataset = load_dataset(path)
+    dataset = load_dataset(path, geocoder=broken)
     assert [e.title for e in dataset.events] == ["Paris"]
     assert dataset.warnings == [
         "in.csv: row 2: no coordinates (place 'Lahore' not looked up) (skipped)",
@@ -198,7 +188,6 @@ def test_rows_are_reported_when_the_gazetteer_cannot_load(monkeypatch, tmp_path)
 
 
 def test_the_real_gazetteer_places_ucdp_style_names(tmp_path):
-    pytest.importorskip("eventmap.geo.gazetteer")
     path = write(tmp_path, "where_coordinates,date_start,dyad_name,country\nKel village,1990-10-04,A - B,Pakistan\n")
     dataset = load_dataset(path)
     kel = dataset.events[0]
@@ -271,7 +260,7 @@ def test_binary_garbage_and_empty_file():
 
 def test_no_usable_row_lists_the_problems(tmp_path, gazetteer):
     with pytest.raises(EventmapError) as caught:
-        load_dataset(write(tmp_path, "lat,lon,date\n100,0,2020\n0,0,never\n"))
+        load_dataset(write(tmp_path, "lat,lon,date\n100,0,2020\n0,0,never\n"), geocoder=gazetteer)
     assert caught.value.lines() == [
         "in.csv: no usable events",
         "row 2: lat '100' is outside -90..90 (skipped)",

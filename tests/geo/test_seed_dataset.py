@@ -4,7 +4,7 @@ import re
 
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.events import CATEGORIES
-from eventmap.geo.gazetteer import load_gazetteer
+from eventmap.geo.places.gazetteer import load_gazetteer
 from eventmap.geo.importers import load_dataset
 from eventmap.geo.paths import data_dir, default_dataset
 from eventmap.geo.validate import validate_dataset

@@ -1,0 +1,10 @@
+"""Distances between points on the Earth."""
+
+from __future__ import annotations
+
+from geopy.distance import geodesic
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The geodesic (WGS 84) distance between two ``(lat, lon)`` points, in km."""
+    return geodesic(a, b).kilometers
