@@ -14,7 +14,8 @@ from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
 from eventmap.geo.view import ViewFilter, search_mask, shown_categories, shown_dataset
-from eventmap.geo.mapbuild import MapOptions, build_map, render_html
+from eventmap.geo.page.build import build_map, render_html
+from eventmap.geo.page.config import MapOptions
 from eventmap.geo.storage import dumps_dataset, write_atomic
 
 FORMATS = {".png": "PNG image", ".pdf": "PDF document", ".html": "standalone HTML page", ".geojson": "GeoJSON of the events shown"}
