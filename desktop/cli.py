@@ -3,7 +3,8 @@
     eventmap [FILE] [--year Y | --from DATE --to DATE] [--screenshot OUT.png]
     eventmap validate FILE
     eventmap geocode NAME [--country CC] [--online]
-    eventmap export -o OUT [--dataset FILE] [--year Y | --from D --to D] [--size WxH] [--scale N] [--basemap NAME]
+    eventmap export -o OUT [--dataset FILE] [--year Y | --from D --to D] [--size WxH] [--scale N] [--basemap NAME] [--with-table]
+    eventmap export -o OUT.{mp4,webm,gif,webp} [--from D --to D] [--step UNIT] [--window LENGTH] [--fps N] [--hold-last S] [--trail N]
     eventmap import FILE -o OUT.geojson|OUT.parquet [--parquet-geometry wkb|lonlat]
     eventmap bench [--sizes 1000,10000] [--json OUT]
 
@@ -19,10 +20,13 @@ import os
 import sys
 from pathlib import Path
 
+from eventmap.geo.animation import STEP_NAMES
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 
 COMMANDS = ("validate", "geocode", "export", "import", "bench")
+ANIMATION_SUFFIXES = (".mp4", ".webm", ".gif", ".webp")
+ANIMATION_ONLY = {"step": "--step", "window_length": "--window", "fps": "--fps", "hold_last": "--hold-last", "trail": "--trail"}
 BASEMAP_CHOICES = ("natural-earth", "natural-earth-110m")
 
 
@@ -84,16 +88,23 @@ def _parser_commands() -> argparse.ArgumentParser:
     geocode.add_argument("name")
     geocode.add_argument("--country", help="ISO country code to prefer, e.g. RU or US")
     geocode.add_argument("--online", action="store_true", help="also ask OpenStreetMap Nominatim (network)")
-    export = sub.add_parser("export", help="write the map as .png, .pdf, .html or the events as .geojson")
+    export = sub.add_parser("export", help="write the map as .png, .pdf, .html, the events as .geojson, or an animation (.mp4, .webm, .gif, .webp)")
     export.add_argument("-o", "--output", required=True, metavar="OUT")
     export.add_argument("--dataset", metavar="FILE", help="event file (default: the bundled dataset)")
     _add_window_arguments(export)
-    export.add_argument("--size", type=_size, default=(1200, 800), help="image size in pixels, e.g. 1600x1000 (default 1200x800)")
+    export.add_argument("--size", type=_size, default=None, help="image size in pixels, e.g. 1600x1000 (default 1200x800; 1280x720 for animations)")
     export.add_argument("--scale", type=float, default=1.0, help="pixel density: 2 for a sharp 2x image")
     export.add_argument("--basemap", choices=BASEMAP_CHOICES, default="natural-earth")
     export.add_argument("--title", help="title shown on the map (default: the dataset's name)")
     export.add_argument("--category", action="append", metavar="NAME", help="show only this category (repeatable)")
     export.add_argument("--search", default="", help="show only events matching these words")
+    export.add_argument("--with-table", action="store_true", help="PDF: list the events shown on the pages after the map")
+    animation = export.add_argument_group("animations (.mp4, .webm, .gif, .webp): one frame per step from --from to --to")
+    animation.add_argument("--step", choices=STEP_NAMES, help="how far each frame moves on (default: one that fits the range)")
+    animation.add_argument("--window", dest="window_length", metavar="LENGTH", help="how long each frame's window is: year, '3 months', 7d, 6h (default: one step)")
+    animation.add_argument("--fps", type=float, default=None, help="frames per second (default 4)")
+    animation.add_argument("--hold-last", type=float, default=None, metavar="SECONDS", help="keep the last frame on screen this long (default 0)")
+    animation.add_argument("--trail", type=int, default=None, metavar="STEPS", help="events fade out over this many steps after their window")
     imp = sub.add_parser("import", help="convert any supported file into a canonical eventmap GeoJSON, or GeoParquet (.parquet)")
     imp.add_argument("file")
     imp.add_argument("-o", "--output", required=True, metavar="OUT.geojson|OUT.parquet")
@@ -128,8 +139,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from eventmap.geo.view import ViewFilter
 
     suffix = Path(args.output).suffix.lower()
-    if suffix not in FORMATS:
-        raise UsageError(f"{args.output}: cannot export to {suffix or 'a file without extension'!r}; use one of {', '.join(FORMATS)}")
+    if suffix not in FORMATS and suffix not in ANIMATION_SUFFIXES:
+        names = ", ".join([*FORMATS, *ANIMATION_SUFFIXES])
+        raise UsageError(f"{args.output}: cannot export to {suffix or 'a file without extension'!r}; use one of {names}")
+    animated = suffix in ANIMATION_SUFFIXES
+    given = [flag for name, flag in ANIMATION_ONLY.items() if getattr(args, name) is not None]
+    if given and not animated:
+        raise UsageError(f"{', '.join(given)}: only for animations (.mp4, .webm, .gif, .webp), not {suffix}")
+    if args.with_table and suffix != ".pdf":
+        raise UsageError("--with-table: only for PDF exports")
     window = window_from_args(args)
     dataset = load(args.dataset)
     hidden: frozenset[str] = frozenset()
@@ -139,13 +157,34 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown category {', '.join(unknown)}; the dataset has {', '.join(dataset.categories())}")
         hidden = frozenset(set(dataset.categories()) - set(args.category))
     request = ExportRequest(
-        out=Path(args.output), dataset=dataset, size=args.size, scale=args.scale,
-        basemap=args.basemap, title=args.title,
+        out=Path(args.output), dataset=dataset, size=args.size or ((1280, 720) if animated else (1200, 800)), scale=args.scale,
+        basemap=args.basemap, title=args.title, with_table=args.with_table,
         view=ViewFilter(window=window, cumulative=args.cumulative, hidden=hidden, search=args.search),
     )
+    if animated:
+        return _export_animation(args, request)
     path = export(request)
     shown = len(request.shown())
     print(f"wrote {path} ({request.label()}: {shown} of {len(dataset)} events)")
+    return 0
+
+
+def _export_animation(args: argparse.Namespace, still) -> int:
+    from eventmap.desktop.export.animation import AnimationRequest, render_animation
+    from eventmap.desktop.export.progress import TextProgress
+    from eventmap.geo.animation import default_step_name, plan_frames
+
+    window = still.view.window
+    data_range = still.dataset.date_range()
+    try:
+        step = args.step or default_step_name(window, data_range)
+        plan = plan_frames(window, step, args.window_length, args.cumulative, args.trail or 0, data_range)
+        request = AnimationRequest(still, plan, fps=4.0 if args.fps is None else args.fps, hold_last=args.hold_last or 0.0)
+        request.check()
+    except EventmapError as exc:  # every option is checked before any frame is drawn
+        raise UsageError(str(exc)) from None
+    path = render_animation(request, TextProgress())
+    print(f"wrote {path} ({len(plan)} frames, {plan.window().label()} by {step}, {request.frame_count() / request.fps:.1f} s)")
     return 0
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -26,7 +25,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEventLoop, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QImage, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -37,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eventmap.desktop.exporting import WindowExports
 from eventmap.desktop.map.map_view import QtMapView, image_is_blank
 from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.settings import Settings
@@ -85,6 +84,7 @@ class MainWindow(QMainWindow):
         self.map_view = self.view  # the name the editing module looks for
         self.setCentralWidget(self.view)
         self.map_link = MapLink(self.state, self.view, self.settings.basemap)
+        self.exports = WindowExports(self)
 
         self.time_slider = QtTimeSlider(self.state, self)
         self.year_filter = QtYearFilter(self.state, self)
@@ -182,7 +182,12 @@ class MainWindow(QMainWindow):
         file.addAction(self._action("import", "&Import…", self._on_import, None,
                                     "Read events from a CSV, KML or KMZ file (ACLED, UCDP, Google Earth…)"))  # the editing module connects and enables these
         file.addSeparator()
-        file.addAction(self._action("export", "&Export…", self._on_export, "Ctrl+E", "Export the map as PNG, PDF or HTML, or the events as GeoJSON"))
+        export_menu = file.addMenu("&Export")
+        export_menu.addAction(self._action("export", "&Map or Events…", self._on_export, "Ctrl+E",
+                                           "Export the map as PNG, PDF or HTML, or the events as GeoJSON"))
+        export_menu.addAction(self._action("export_animation", "&Animation…", self.exports.on_export_animation, "Ctrl+Shift+E",
+                                           "Export the time slider as a clip: MP4, WebM, GIF or animated WebP"))
+        self.menus["export"] = export_menu
         file.addSeparator()
         quit_action = self._action("quit", "&Quit", self.close, "Ctrl+Q")
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -418,42 +423,12 @@ class MainWindow(QMainWindow):
     # --- export -------------------------------------------------------------------------
 
     def _on_export(self) -> None:
-        from eventmap.desktop.dialogs.export_dialog import QtExportDialog
+        self.exports.on_export()
 
-        dataset = self.state.dataset
-        folder = Path(self.settings.export_dir) if self.settings.export_dir else Path.home()
-        name = re.sub(r"[^\w]+", "-", f"{dataset.name} {self.state.window_label()}").strip("-")
-        dialog = QtExportDialog((self.view.width(), self.view.height()), folder / f"{name[:80] or 'eventmap'}.png",
-                                dataset.name, self.settings.export_format, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        choice = dialog.choice()
-        self.settings.export_dir = str(choice.path.parent)
-        self.settings.export_format = choice.format
-        self.export_to(choice.path, choice.size, choice.scale, choice.title)
-
-    def export_to(self, path: str | Path, size: tuple[int, int] | None = None, scale: float = 1.0, title: str | None = None) -> Path | None:
-        """Export what the map shows (same area, window, categories, search) to ``path``."""
-        from eventmap.desktop.export import ExportRequest
-        from eventmap.desktop.dialogs.export_dialog import run_export
-
-        page = self.map_link.page_state() or {}
-        bounds = None
-        if page.get("bounds"):
-            (south, west), (north, east) = page["bounds"]
-            bounds = ((south, west), (north, east))
-        state = self.state
-        request = ExportRequest(
-            out=Path(path), dataset=state.dataset, view=state.view, size=size or (self.view.width(), self.view.height()),
-            scale=scale, basemap=self.map_link.basemap.shapes, title=title or state.dataset.name, bounds=bounds,
-        )
-        self.statusBar().showMessage(f"Exporting to {request.out}…")
-        written = run_export(self, request)
-        if written is None:
-            self.statusBar().showMessage("Export failed", STATUS_MS)
-        else:
-            self.statusBar().showMessage(f"Exported {written}", STATUS_MS)
-        return written
+    def export_to(self, path: str | Path, size: tuple[int, int] | None = None, scale: float = 1.0, title: str | None = None,
+                  with_table: bool = False) -> Path | None:
+        """Export what the map shows (same view, window, categories, search) to ``path``."""
+        return self.exports.export_to(path, size, scale, title, with_table)
 
     # --- the window ------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ class Settings:
     basemap: str = "natural-earth"
     export_dir: str = ""
     export_format: str = "png"
+    animation_format: str = ".mp4"
     play_speed: float = 1.0
     loop: bool = False
 

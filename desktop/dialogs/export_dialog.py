@@ -16,6 +16,7 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -41,7 +42,7 @@ FORMATS = {
     "png": ("PNG image, as on screen", ".png"),
     "png2x": ("PNG image, 2× sharper (for print and slides)", ".png"),
     "png-custom": ("PNG image, custom size", ".png"),
-    "pdf": ("PDF document (A4 landscape)", ".pdf"),
+    "pdf": ("PDF document (A4 landscape, map at 300 ppi)", ".pdf"),
     "html": ("Standalone HTML page (opens offline in any browser)", ".html"),
     "geojson": ("GeoJSON of the events shown", ".geojson"),
 }
@@ -57,6 +58,7 @@ class ExportChoice:
     size: tuple[int, int]
     scale: float
     title: str
+    with_table: bool = False
 
 
 class QtExportDialog(QDialog):
@@ -92,6 +94,12 @@ class QtExportDialog(QDialog):
                 row.addWidget(self.height_box)
                 row.addStretch(1)
                 formats.addLayout(row)
+            if key == "pdf":
+                self.table_box = QCheckBox("List the events shown (date, place, title, sources) on the pages after the map", self)
+                table_row = QHBoxLayout()
+                table_row.setContentsMargins(24, 0, 0, 0)
+                table_row.addWidget(self.table_box)
+                formats.addLayout(table_row)
         self.title_edit = QLineEdit(title, self)
         self.path_edit = QLineEdit(str(path), self)
         browse = QPushButton("Browse…", self)
@@ -130,6 +138,7 @@ class QtExportDialog(QDialog):
         custom = key == "png-custom"
         self.width_box.setEnabled(custom)
         self.height_box.setEnabled(custom)
+        self.table_box.setEnabled(key == "pdf")
         text = self.path_edit.text().strip()
         if text:
             self.path_edit.setText(str(Path(text).with_suffix(FORMATS[key][1])))
@@ -152,7 +161,7 @@ class QtExportDialog(QDialog):
         path = Path(self.path_edit.text().strip()).expanduser()
         if path.suffix.lower() != FORMATS[key][1]:
             path = path.with_suffix(FORMATS[key][1])
-        return ExportChoice(key, path, size, scale, self.title_edit.text().strip())
+        return ExportChoice(key, path, size, scale, self.title_edit.text().strip(), key == "pdf" and self.table_box.isChecked())
 
 
 def run_export(parent: QWidget, request: ExportRequest) -> Path | None:

@@ -1,4 +1,4 @@
-"""The map widget: a QWebEngineView showing the page eventmap.geo.page builds.
+"""The map widget: a QWebEngineView showing the page geo.mapbuild builds.
 
 The page is built once per dataset or basemap and loaded from the eventmap:
 scheme (never setHtml, which fails above 2 MB). Filters, time and selection
@@ -17,14 +17,11 @@ from PySide6.QtGui import QImage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from eventmap.desktop.map.bridge import MapBridge
-from eventmap.desktop.map.page_cache import app_page_html
 from eventmap.desktop.map.web import MapPage, qwebchannel_script, scheme_handler
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
-from eventmap.geo.page.assets import basemap_json
-from eventmap.geo.page.config import MapOptions
-from eventmap.geo.page.payload import event_details, event_payload_binary
+from eventmap.geo.mapbuild import MapOptions, app_page_html, basemap_json, event_details, event_payload_binary
 
 log = logging.getLogger("eventmap")
 _HOSTS = itertools.count(1)
@@ -134,6 +131,16 @@ class QtMapView(QWebEngineView):
     def state(self, callback: Callable[[dict | None], None]) -> None:
         """Ask the page what it shows (visible events, view, labels, popup)."""
         self.bridge.ask("getState", {}, callback)
+
+    def state_now(self, timeout_ms: int = 10_000) -> dict:
+        """The page's state, waiting for its answer (running events); {} on timeout."""
+        result: list[dict] = []
+        loop = QEventLoop()
+        QTimer.singleShot(timeout_ms, loop.quit)
+        self.state(lambda state: (result.append(state or {}), loop.quit()))
+        if not result:
+            loop.exec()
+        return result[0] if result else {}
 
     # --- pictures -------------------------------------------------------------
 

@@ -7,16 +7,15 @@ export looks exactly like the map in the window. HTML and GeoJSON need no Qt.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
 from eventmap.geo.view import ViewFilter, search_mask, shown_categories, shown_dataset
-from eventmap.geo.page.build import build_map, render_html
-from eventmap.geo.page.config import MapOptions
+from eventmap.geo.mapbuild import MapOptions, build_map, render_html
 from eventmap.geo.storage import dumps_dataset, write_atomic
+from eventmap.geo.viewport import view_for_size
 
 FORMATS = {".png": "PNG image", ".pdf": "PDF document", ".html": "standalone HTML page", ".geojson": "GeoJSON of the events shown"}
 MAX_PIXELS = 8000
@@ -33,7 +32,11 @@ class ExportRequest:
     scale: float = 1.0
     basemap: str = "natural-earth"
     title: str | None = None
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
+    # The screen's map view (latitude, longitude, zoom) and its size in CSS pixels:
+    # the export keeps the centre and the scale, never refits (refitting pads and zooms out).
+    map_view: tuple[float, float, float] | None = None
+    map_size: tuple[int, int] | None = None
+    with_table: bool = False  # PDF: list the events shown on the pages after the map
 
     def kind(self) -> str:
         suffix = Path(self.out).suffix.lower()
@@ -71,14 +74,16 @@ class ExportRequest:
             extra["zoomControl"] = False  # a picture has no buttons to press
         if search is not None and mode == "app":
             extra["search"] = [int(i) for i in search.nonzero()[0]]
-        if self.bounds is not None:
-            extra["zoomSnap"] = 0
+        map_view = None
+        if self.map_view is not None:
+            map_view = view_for_size(self.map_view, self.map_size or self.size, self.size)
+            extra["zoomSnap"] = 0  # the zoom is the screen's exactly, not rounded to a quarter step
         return MapOptions(
             title=self.title or self.dataset.name,
             mode=mode,
             basemap=self.basemap,
             cumulative=self.view.cumulative,
-            fit=self.bounds,
+            view=map_view,
             categories=shown_categories(self.dataset, self.view),
             extra=extra,
         )
@@ -99,13 +104,15 @@ def export(request: ExportRequest) -> Path:
     elif kind == "html":
         write_atomic(request.out, export_html_text(request), backup=False)
     else:
-        # Print wants more pixels than a screen: a PDF's map is rendered at 2x at least.
-        image = render_image(request if kind == "png" else replace(request, scale=max(2.0, request.scale)))
+        from eventmap.desktop.export.pdf import print_scale, write_pdf
+
+        # Print wants more pixels than a screen: a PDF's map is rendered at the size it prints, 300 ppi.
+        image = render_image(request if kind == "png" else replace(request, scale=max(request.scale, print_scale(request.size))))
         if kind == "png":
             if not image.save(str(request.out), "PNG"):
                 raise EventmapError(f"{request.out}: could not write the PNG file")
         else:
-            write_pdf(request, image)
+            write_pdf(request, image, request.shown().events if request.with_table else None)
     return Path(request.out)
 
 
@@ -120,6 +127,11 @@ def export_html_text(request: ExportRequest) -> str:
 
 def render_image(request: ExportRequest):
     """Render the map offscreen at the requested size and scale; returns a QImage."""
+    return render_view(request)[0]
+
+
+def render_view(request: ExportRequest):
+    """Render the map offscreen; returns the QImage and what the page reports it shows (view, bounds, size)."""
     import shiboken6
     from PySide6.QtCore import Qt
 
@@ -137,35 +149,9 @@ def render_image(request: ExportRequest):
         view.show()
         view.show_dataset(request.dataset, request.window, request.options("app"))
         image = view.grab_painted()
+        state = view.state_now()
     finally:
         view.close()
         # Now, not later: a page must be gone before its profile is released.
         shiboken6.delete(view)
-    return image
-
-
-def write_pdf(request: ExportRequest, image) -> None:
-    """A one-page landscape PDF: the map picture and a line saying where it came from."""
-    from PySide6.QtCore import QMarginsF, QRectF, Qt
-    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
-
-    writer = QPdfWriter(str(request.out))
-    writer.setTitle(request.title or request.dataset.name)
-    writer.setCreator("eventmap")
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape, QMarginsF(12, 12, 12, 12)))
-    writer.setResolution(300)
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise EventmapError(f"{request.out}: could not write the PDF file")
-    try:
-        page = writer.pageLayout().paintRectPixels(writer.resolution())
-        footer_height = writer.resolution() * 0.3
-        area = QRectF(0, 0, page.width(), page.height() - footer_height)
-        scaled = image.size().scaled(area.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
-        target = QRectF((area.width() - scaled.width()) / 2, 0, scaled.width(), scaled.height())
-        painter.drawImage(target, image)
-        painter.setFont(QFont("Sans Serif", 8))
-        note = f"{request.title or request.dataset.name} · {request.label()} · exported with eventmap on {date.today():%d %b %Y} · basemap: Natural Earth (public domain)"
-        painter.drawText(QRectF(0, target.bottom() + footer_height * 0.2, page.width(), footer_height), Qt.AlignmentFlag.AlignLeft, note)
-    finally:
-        painter.end()
+    return image, state

@@ -1,0 +1,33 @@
+"""The map's viewport as numbers: a centre and a zoom, and how it carries to another picture size.
+
+Web Mercator, as the page draws it: at zoom ``z`` the world is ``256 * 2**z``
+CSS pixels wide. An export "as on screen" keeps the screen's centre and zoom,
+so it has the same scale (the same scale bar) and, at the same size in CSS
+pixels, the same extent; more device pixels (2x) only make it sharper.
+"""
+
+from __future__ import annotations
+
+import math
+
+View = tuple[float, float, float]  # latitude, longitude, zoom
+
+
+def view_for_size(view: View, screen_size: tuple[int, int], size: tuple[int, int]) -> View:
+    """The view that shows the screen's extent in a picture of ``size`` CSS pixels.
+
+    The same size gives the same view. Another size keeps the centre and
+    zooms so the screen's whole extent fits (the scale changes by the ratio
+    of the sizes, and the picture shows a little more along one side when
+    the proportions differ).
+    """
+    lat, lon, zoom = view
+    (sw, sh), (w, h) = screen_size, size
+    if (sw, sh) == (w, h) or min(sw, sh, w, h) <= 0:
+        return (lat, lon, zoom)
+    return (lat, lon, zoom + math.log2(min(w / sw, h / sh)))
+
+
+def metres_per_pixel(lat: float, zoom: float) -> float:
+    """Ground metres per CSS pixel at latitude ``lat`` (what the scale bar shows)."""
+    return 2 * math.pi * 6_378_137 * math.cos(math.radians(lat)) / (256 * 2**zoom)
