@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.exports = WindowExports(self)
 
         self.time_slider = QtTimeSlider(self.state, self)
+        self.time_slider.set_frame_gate(self.map_link.frame_pending)
         self.year_filter = QtYearFilter(self.state, self)
         self.time_slider.add_control("Year:", self.year_filter)
         self.time_slider.set_speed(self.settings.play_speed if self.settings.play_speed in SPEEDS else 1.0)

@@ -158,6 +158,10 @@ class MapLink(QObject):
             self._sent["search"] = self.state.search
             self.last_seq = self.view.set_search(self.state.search_indices())
 
+    def frame_pending(self) -> bool:
+        """Whether the page has yet to paint the last change sent (play waits for it)."""
+        return self.view.is_ready and self.view.last_painted < self.last_seq
+
     def fit_all(self) -> None:
         if self.view.is_ready:
             self.last_seq = self.view.send("fitAll")

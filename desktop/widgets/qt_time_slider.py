@@ -1,15 +1,18 @@
 """The time slider: a position plus a window length over the dataset's dates, as a view of ViewState.window.
 
-The slider's positions are the periods (days, weeks, months, quarters, years,
-or a custom span) from the dataset's first date to its last. Above it a strip
-shows how many events fall in each period. Play steps through the periods;
-previous / next jump to the period of the previous / next event, skipping
-empty time.
+The slider only draws a :class:`~eventmap.geo.timeline.Timeline`: its
+positions are the periods (seconds to centuries, or a custom span) from the
+dataset's first date to its last. Above it a strip shows how many events fall
+in each period, with an axis labelled at any span. Play steps through the
+periods, one step per frame the map has painted; previous / next jump to the
+period of the previous / next event, skipping empty time; the date box jumps
+to a typed date or time.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, QSize, Qt, QTimer, Signal
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QSlider,
     QStyle,
@@ -29,20 +33,22 @@ from PySide6.QtWidgets import (
 )
 
 from eventmap.desktop.view_state import ViewState
-from eventmap.geo.dates import TimeWindow
+from eventmap.geo.dates import TimeWindow, parse_date
+from eventmap.geo.errors import EventmapError
 from eventmap.geo.timeline import (
-    UNITS,
     Step,
+    Timeline,
     auto_step,
+    axis_ticks,
     count_overlapping,
     default_step,
     event_starts,
+    jump_window,
     period_starts,
-    step_event,
     step_of_window,
-    year_of,
+    timeline_for,
+    units_for,
 )
-from eventmap.geo.view import count_text
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 BASE_INTERVAL_MS = 800  # one period per 0.8 s at 1x
@@ -122,8 +128,9 @@ class QtHistogramStrip(QWidget):
                 a, b = self.x_of(self.edges[k]), self.x_of(self.edges[k + 1])
                 height = max(2.0, bars.height() * count / peak)
                 inside = self._in_window(self.edges[k], self.edges[k + 1])
-                painter.fillRect(QRectF(a + 0.5, bars.bottom() - height, max(1.0, b - a - 1), height), BAR_IN_WINDOW if inside else BAR)
-        self._paint_years(painter, bars.bottom() + 2, label_height)
+                gap = 1.0 if b - a >= 4 else 0.0  # narrow bins (minutes of a day) touch: no stripes
+                painter.fillRect(QRectF(a + gap / 2, bars.bottom() - height, max(1.0, b - a - gap), height), BAR_IN_WINDOW if inside else BAR)
+        self._paint_axis(painter, bars.bottom() + 2, label_height)
         painter.end()
 
     def _in_window(self, lo: float, hi: float) -> bool:
@@ -132,26 +139,20 @@ class QtHistogramStrip(QWidget):
         w_lo, w_hi = self.window
         return lo < w_hi and (self.cumulative or hi > w_lo)
 
-    def _paint_years(self, painter: QPainter, top: float, height: int) -> None:
+    def _paint_axis(self, painter: QPainter, top: float, height: int) -> None:
         if self.edges.size < 2:
             return
-        first, last = year_of(self.edges[0]), year_of(self.edges[-1] - 1)
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         painter.setFont(font)
         metrics = painter.fontMetrics()
-        span = max(1, last - first)
-        px_per_year = (self.x_of(self.edges[-1]) - self.x_of(self.edges[0])) / max(1, span + 1)
-        every = next((n for n in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if n * px_per_year >= metrics.horizontalAdvance("20000")), 1000)
+        # The axis spans the strip's width: the times at its two edges.
+        lo, hi = self.time_of(0.0), self.time_of(float(self.width()))
+        char_px = metrics.horizontalAdvance("0")
         painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        for year in range(first, last + 1):
-            if year % every:
-                continue
-            x = self.x_of(TimeWindow.year(year).lo)
-            if x < -1 or x > self.width() + 1:
-                continue
+        for ms, text in axis_ticks(lo, hi, self.width(), char_px):
+            x = self.x_of(ms)
             painter.drawLine(QPointF(x, top - 4), QPointF(x, top))
-            text = str(year)
             width = metrics.horizontalAdvance(text)
             left = min(max(0.0, x - width / 2), self.width() - width)
             painter.drawText(QRectF(left, top, width + 2, height), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
@@ -168,6 +169,9 @@ class QtHistogramStrip(QWidget):
 class QtTimeSlider(QWidget):
     """Position, window length, cumulative mode, play and step, over ViewState.window.
 
+    The stepping rules live in :mod:`eventmap.geo.timeline`; this widget keeps
+    one :class:`Timeline` for the current step and draws it.
+
     Signals
     -------
     playingChanged(bool)
@@ -180,10 +184,12 @@ class QtTimeSlider(QWidget):
         super().__init__(parent)
         self.state = state
         self.step: Step = Step("month")  # the length the slider steps by (kept while the window is all time)
-        self.origin = 0.0  # start of position 0
+        self.timeline: Timeline | None = None  # the positions of ``step`` (None without dated events)
         self.span: tuple[float, float] | None = None  # the dataset's dates
         self._per_category: list[tuple[np.ndarray, np.ndarray]] = []  # sorted starts and ends, by category code
         self._starts = np.zeros(0)  # distinct event starts, sorted
+        self._frame_pending: Callable[[], bool] = lambda: False
+        self.frames_dropped = 0  # play ticks skipped while the map was still painting
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_tick)
         self.speed = 1.0
@@ -194,9 +200,6 @@ class QtTimeSlider(QWidget):
         self.slider.setAccessibleName("Time window position")
         self.length = QComboBox(self)
         self.length.setToolTip("Window length")
-        for unit in UNITS:
-            self.length.addItem(unit.capitalize(), unit)
-        self.length.addItem("All time", ALL_TIME)
         self.length.setPlaceholderText("Custom")
         self.cumulative = QCheckBox("Cumulative", self)
         self.cumulative.setToolTip("Show everything up to the end of the window")
@@ -206,6 +209,12 @@ class QtTimeSlider(QWidget):
         for speed in SPEEDS:
             self.speed_box.addItem(f"{speed:g}×", speed)
         self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+        self.date_box = QLineEdit(self)
+        self.date_box.setObjectName("goToDate")
+        self.date_box.setPlaceholderText("Go to date…")
+        self.date_box.setToolTip("Type a date or time to go to (2020, 2020-11, 2020-11-08, 2008-08-12 14:30) and press Enter")
+        self.date_box.setClearButtonEnabled(True)
+        self.date_box.setMaximumWidth(170)
         self.window_label = QLabel(self)
         self.window_label.setObjectName("windowLabel")
         font = self.window_label.font()
@@ -231,12 +240,19 @@ class QtTimeSlider(QWidget):
         self.cumulative.toggled.connect(self._on_cumulative_toggled)
         self.speed_box.currentIndexChanged.connect(lambda i: self.set_speed(SPEEDS[i]))
         self.strip.timeClicked.connect(self._on_time_clicked)
+        self.date_box.returnPressed.connect(self._on_date_entered)
+        self.date_box.textEdited.connect(lambda _text: self._show_date_error(""))
         state.datasetChanged.connect(self._on_dataset_changed)
         state.eventsEdited.connect(self._on_dataset_changed)
         state.windowChanged.connect(self._on_window_changed)
         state.categoriesChanged.connect(self._on_categories_changed)
         state.searchChanged.connect(self._update_labels)
         self._on_dataset_changed()
+
+    @property
+    def origin(self) -> float:
+        """The start of position 0."""
+        return self.timeline.origin if self.timeline is not None else 0.0
 
     # --- building -----------------------------------------------------------
 
@@ -279,6 +295,7 @@ class QtTimeSlider(QWidget):
         self.controls = controls
         self._extra_at = controls.count()
         controls.addStretch(1)
+        controls.addWidget(self.date_box)
         heading = QHBoxLayout()
         heading.setContentsMargins(0, 0, 0, 0)
         heading.addWidget(self.window_label)
@@ -303,6 +320,10 @@ class QtTimeSlider(QWidget):
         self.controls.insertWidget(self._extra_at + 2, widget)
         self._extra_at += 3
 
+    def set_frame_gate(self, pending: Callable[[], bool]) -> None:
+        """Tell play how to know that the map is still painting the last step (then it waits)."""
+        self._frame_pending = pending
+
     # --- the model, seen by the slider ------------------------------------------
 
     def _on_dataset_changed(self) -> None:
@@ -318,14 +339,24 @@ class QtTimeSlider(QWidget):
             self._per_category.append((np.sort(cols.lo[keep]), np.sort(cols.hi[keep])))
         if self.span is not None:
             self.step = default_step(*self.span)
+        self._fill_lengths()
         enabled = self.span is not None
-        for widget in (self.slider, self.length, self.cumulative, self.strip):
+        for widget in (self.slider, self.length, self.cumulative, self.strip, self.date_box):
             widget.setEnabled(enabled)
         for action in (self.play_action, self.previous_action, self.next_action, self.first_action, self.last_action,
                        self.previous_period_action, self.next_period_action):
             action.setEnabled(enabled)
         self._on_categories_changed()
         self._on_window_changed()
+
+    def _fill_lengths(self) -> None:
+        """Offer the window lengths that fit the dataset's dates, from seconds to centuries."""
+        units = units_for(*self.span) if self.span is not None else ["day", "week", "month", "quarter", "year"]
+        with QSignalBlocker(self.length):
+            self.length.clear()
+            for unit in units:
+                self.length.addItem(unit.capitalize(), unit)
+            self.length.addItem("All time", ALL_TIME)
 
     def _on_categories_changed(self) -> None:
         if self.span is None:
@@ -352,34 +383,23 @@ class QtTimeSlider(QWidget):
         with QSignalBlocker(self.cumulative):
             self.cumulative.setChecked(self.state.cumulative)
         with QSignalBlocker(self.slider):
-            if finite:
-                self.slider.setValue(self.step.index(self.origin, window.lo))
-            elif math.isfinite(window.lo) or math.isfinite(window.hi):
-                edge = window.lo if math.isfinite(window.lo) else window.hi - 1
-                self.slider.setValue(self.step.index(self.origin, edge))
+            position = self.timeline.position_of(window.lo, window.hi) if self.timeline is not None else None
+            # All time has no position: the handle rests at the start, the track unfilled.
+            self.slider.setValue(0 if position is None else position)
         self.strip.set_window(None if window.is_all_time and not self.state.cumulative else (window.lo, window.hi), self.state.cumulative)
         self._update_labels()
 
     def _place_positions(self) -> None:
         """Set the slider's range to the periods of ``self.step`` covering the dataset (and the window)."""
         if self.span is None:
+            self.timeline = None
             with QSignalBlocker(self.slider):
                 self.slider.setRange(0, 0)
             return
-        lo, hi = self.span
         window = self.state.window
-        if math.isfinite(window.lo):
-            lo = min(lo, window.lo)
-        if math.isfinite(window.hi):
-            hi = max(hi, window.hi)
-        if self.step.unit == CUSTOM and math.isfinite(window.lo):
-            # Custom spans count from the window itself, so the window is one of the positions.
-            self.origin = window.lo - math.ceil((window.lo - lo) / self.step.span) * self.step.span
-        else:
-            self.origin = self.step.floor(lo)
-        last = self.step.index(self.origin, hi - 1)
+        self.timeline = timeline_for(self.span, self.step, (window.lo, window.hi))
         with QSignalBlocker(self.slider):
-            self.slider.setRange(0, max(0, last))
+            self.slider.setRange(0, self.timeline.last)
         self._align_strip()
 
     def _show_length(self, step: Step | None | bool) -> None:
@@ -399,7 +419,11 @@ class QtTimeSlider(QWidget):
         elif step is False:
             self.length.setCurrentIndex(-1)
         else:
-            self.length.setCurrentIndex(self.length.findData(step.unit))
+            index = self.length.findData(step.unit)
+            if index < 0:  # a unit finer or coarser than the data suggests, set from elsewhere
+                index = self.length.count() - 1
+                self.length.insertItem(index, step.label(), step.unit)
+            self.length.setCurrentIndex(index)
 
     def _update_labels(self) -> None:
         self.window_label.setText(self.state.window_label())
@@ -408,9 +432,9 @@ class QtTimeSlider(QWidget):
     # --- the user, through the slider -------------------------------------------
 
     def _on_slider_changed(self, value: int) -> None:
-        if self.span is None:
+        if self.timeline is None:
             return
-        self.set_window(*self.step.window(self.origin, value))
+        self.set_window(*self.timeline.window(value))
 
     def _on_length_changed(self, index: int) -> None:
         unit = self.length.itemData(index)
@@ -432,10 +456,30 @@ class QtTimeSlider(QWidget):
         self.state.set_window(self.state.window, cumulative=checked)
 
     def _on_time_clicked(self, ms: float) -> None:
-        if self.span is None:
+        if self.timeline is None:
             return
-        lo, hi = self.step.window(self.origin, self.step.index(self.origin, ms))
-        self.set_window(lo, hi)
+        self.set_window(*self.timeline.window(self.timeline.index(ms)))
+
+    def _on_date_entered(self) -> None:
+        text = self.date_box.text().strip()
+        if not text or self.span is None:
+            return
+        try:
+            date = parse_date(text)
+            if date.is_open:
+                raise EventmapError("type a date, not an open end")
+        except EventmapError as exc:
+            self._show_date_error(exc.message)
+            return
+        timeline = None if self.state.window.is_all_time else self.timeline
+        self.stop()
+        self.set_window(*jump_window(date, timeline))
+        self._show_date_error("")
+
+    def _show_date_error(self, message: str) -> None:
+        self.date_box.setProperty("invalid", bool(message))
+        self.date_box.setStyleSheet("QLineEdit { border: 1px solid #c0392b; }" if message else "")
+        self.date_box.setToolTip(message or "Type a date or time to go to (2020, 2020-11, 2020-11-08, 2008-08-12 14:30) and press Enter")
 
     def set_window(self, lo: float, hi: float) -> None:
         self.state.set_window(TimeWindow(lo, hi))
@@ -444,18 +488,18 @@ class QtTimeSlider(QWidget):
 
     def move_by(self, periods: int) -> None:
         """Move the window by whole periods (from all time: start at the first period)."""
-        if self.span is None:
+        if self.timeline is None:
             return
         if self.state.window.is_all_time:
-            self._on_slider_changed(0 if periods >= 0 else self.slider.maximum())
+            self._on_slider_changed(0 if periods >= 0 else self.timeline.last)
             return
-        self.slider.setValue(min(self.slider.maximum(), max(0, self.slider.value() + periods)))
+        self.slider.setValue(self.timeline.clamp(self.slider.value() + periods))
 
     def jump(self, to_end: bool) -> None:
         """Home / End: the first or last period."""
-        if self.span is None:
+        if self.timeline is None:
             return
-        value = self.slider.maximum() if to_end else 0
+        value = self.timeline.last if to_end else 0
         if self.state.window.is_all_time or self.slider.value() == value:
             self._on_slider_changed(value)
         else:
@@ -463,17 +507,13 @@ class QtTimeSlider(QWidget):
 
     def step_event(self, forward: bool) -> bool:
         """Move to the period of the next (previous) event, skipping empty time; False at the end."""
-        if self.span is None:
+        if self.timeline is None:
             return False
         window = self.state.window
-        if window.is_all_time:
-            after = -math.inf if forward else math.inf
-        else:
-            after = float(np.nextafter(window.hi, -math.inf)) if forward else window.lo
-        moment = step_event(self._starts, after, forward)
-        if moment is None:
+        target = self.timeline.event_window(self._starts, window.lo, window.hi, forward)
+        if target is None:
             return False
-        self.set_window(*self.step.window(self.origin, self.step.index(self.origin, moment)))
+        self.set_window(*target)
         return True
 
     @property
@@ -496,9 +536,9 @@ class QtTimeSlider(QWidget):
 
     def play(self) -> None:
         """Step through the periods from here (from the start, if at the end or showing all time)."""
-        if self.span is None:
+        if self.timeline is None:
             return
-        if self.state.window.is_all_time or (self.slider.value() >= self.slider.maximum() and not self.loop.isChecked()):
+        if self.state.window.is_all_time or (self.slider.value() >= self.timeline.last and not self.loop.isChecked()):
             self._on_slider_changed(0)
         self._timer.setInterval(max(10, round(BASE_INTERVAL_MS / self.speed)))
         self._timer.start()
@@ -517,12 +557,18 @@ class QtTimeSlider(QWidget):
         self.playingChanged.emit(playing)
 
     def _on_tick(self) -> None:
-        if self.slider.value() < self.slider.maximum():
-            self.slider.setValue(self.slider.value() + 1)
-        elif self.loop.isChecked():
-            self.slider.setValue(0)
-        else:
+        if self.timeline is None:
             self.stop()
+            return
+        if self._frame_pending():
+            # The map has not painted the last step yet: drop this frame rather than queue it.
+            self.frames_dropped += 1
+            return
+        following = self.timeline.next_play(self.slider.value(), self.loop.isChecked())
+        if following is None:
+            self.stop()
+        else:
+            self.slider.setValue(following)
 
     # --- keeping the strip's axis under the slider's handle ----------------------
 
@@ -541,14 +587,14 @@ class QtTimeSlider(QWidget):
         the middle of the first and last periods drawn on the strip.
         """
         width = self.strip.width()
-        if self.span is None or width < 20:
+        if self.timeline is None or width < 20:
             return
         option = QStyleOptionSlider()
         self.slider.initStyleOption(option)
         handle = self.slider.style().pixelMetric(QStyle.PixelMetric.PM_SliderLength, option, self.slider)
-        count = self.slider.maximum() + 1
-        first_lo, first_hi = self.step.window(self.origin, 0)
-        last_lo, last_hi = self.step.window(self.origin, count - 1)
+        count = self.timeline.count
+        first_lo, first_hi = self.timeline.window(0)
+        last_lo, last_hi = self.timeline.window(count - 1)
         period_px = (width - 2 * STRIP_PAD) / count
         inset = max(0, round(STRIP_PAD + period_px / 2 - handle / 2))
         self._slider_row.setContentsMargins(inset, 0, inset, 0)

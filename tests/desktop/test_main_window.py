@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from eventmap.desktop.map.map_view import image_is_blank
 from eventmap.geo.dates import TimeWindow
-from eventmap.geo.view import ViewFilter, visible_mask
 from eventmap.geo.places.distance import distance_km
 from eventmap.geo.paths import default_dataset
 from eventmap.geo.timeline import Step
+from eventmap.geo.view import ViewFilter, visible_mask
 
 pytestmark = pytest.mark.webengine
 
@@ -299,3 +299,14 @@ def test_menus_have_the_standard_shortcuts(make_main_window):
     assert "Open &Recent" in texts and "&Import…" in texts
     basemaps = [a for a in window.named_actions if a.startswith("basemap:")]
     assert basemaps == ["basemap:natural-earth", "basemap:natural-earth-110m", "basemap:osm", "basemap:carto-light"]
+
+
+def test_play_follows_the_pages_painted_frames(qtbot, make_main_window):
+    window = make_main_window()
+    link, slider = window.map_link, window.time_slider
+    window.state.set_window(TimeWindow.year(2014))
+    qtbot.waitUntil(lambda: not link.frame_pending(), timeout=10_000)
+    assert link.last_seq > 0 and window.view.last_painted >= link.last_seq
+    window.state.set_window(TimeWindow.year(2015))
+    assert link.frame_pending()  # sent, not painted yet: play would wait
+    qtbot.waitUntil(lambda: not link.frame_pending(), timeout=10_000)

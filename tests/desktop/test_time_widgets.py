@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.widgets.qt_time_slider import QtTimeSlider
 from eventmap.desktop.widgets.qt_year_filter import QtYearFilter
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.timeline import Step
+from eventmap.geo.view import ViewFilter
 
 
 @pytest.fixture
@@ -145,3 +147,77 @@ def test_an_undated_dataset_disables_the_time_controls(qtbot):
     assert not widget.slider.isEnabled() and not widget.play_action.isEnabled()
     assert not widget.step_event(True)
     assert widget.count_label.text() == "1 of 1 event"
+
+
+def giscore_state():
+    from pathlib import Path
+
+    from eventmap.geo.importers import load_dataset
+
+    return ViewState(load_dataset(Path(__file__).parents[1] / "data" / "giscore_TimeTest.kml"))
+
+
+def test_four_hours_of_data_step_hour_by_hour_with_an_hourly_axis(qtbot):
+    state = giscore_state()
+    widget = QtTimeSlider(state)
+    qtbot.addWidget(widget)
+    widget.resize(900, 140)
+    widget.show()
+    assert [widget.length.itemData(i) for i in range(widget.length.count())] == ["second", "minute", "hour", "day", "all"]
+    assert widget.step == Step("hour") and widget.slider.maximum() == 4  # something to step and play
+    assert widget.strip.counts.size > 100 and widget.strip.counts.max() < len(state.dataset)  # not one solid bar
+    widget.jump(to_end=False)
+    assert widget.window_label.text().startswith("12 Aug 2008 01:00 UTC")
+    widget.move_by(1)
+    assert state.window.hi - state.window.lo == 3_600_000 and widget.window_label.text().startswith("12 Aug 2008 02:00 UTC")
+    widget.length.setCurrentIndex(widget.length.findData("minute"))
+    assert state.window.hi - state.window.lo == 60_000
+
+
+def test_the_date_box_jumps_to_a_typed_time_and_says_what_is_wrong(qtbot):
+    from PySide6.QtTest import QTest
+
+    state = giscore_state()
+    widget = QtTimeSlider(state)
+    qtbot.addWidget(widget)
+    QTest.keyClicks(widget.date_box, "2008-08-12 03:42")
+    QTest.keyClick(widget.date_box, Qt.Key.Key_Return)
+    assert state.window == TimeWindow.between("2008-08-12T03:42Z", "2008-08-12T03:42Z")  # from all time: the typed minute
+    widget.length.setCurrentIndex(widget.length.findData("hour"))
+    widget.date_box.clear()
+    QTest.keyClicks(widget.date_box, "2008-08-12T02:10Z")
+    QTest.keyClick(widget.date_box, Qt.Key.Key_Return)
+    assert state.window == TimeWindow.between("2008-08-12T02:00Z", "2008-08-12T02:59:59Z")  # the hour containing it
+    widget.date_box.clear()
+    QTest.keyClicks(widget.date_box, "12/08/2008")
+    QTest.keyClick(widget.date_box, Qt.Key.Key_Return)
+    assert widget.date_box.property("invalid") and "12/08/2008" in widget.date_box.toolTip()
+    assert state.window == TimeWindow.between("2008-08-12T02:00Z", "2008-08-12T02:59:59Z")  # unchanged
+
+
+def test_after_reopening_all_time_shows_no_stale_track(qtbot, state):
+    """Reopening a file in All-time mode once left the old position's part-filled track on the slider."""
+    widget = QtTimeSlider(state)
+    qtbot.addWidget(widget)
+    widget.jump(to_end=True)
+    assert widget.slider.value() == widget.slider.maximum() > 0
+    fresh = giscore_state().dataset
+    state.set_dataset(fresh, ViewFilter())
+    assert state.window.is_all_time and widget.length.currentData() == "all"
+    assert widget.slider.value() == widget.slider.minimum() == 0  # the handle at rest, nothing filled
+    assert widget.slider.maximum() == widget.timeline.last == 4  # the new file's hours 01:00 to 05:00, not the old months
+    assert widget.strip.window is None
+
+
+def test_play_waits_for_the_map_to_paint_each_step(qtbot, state, slider):
+    state.set_window(TimeWindow.year(2014))
+    painting = [True]
+    slider.set_frame_gate(lambda: painting[0])
+    slider.set_speed(8.0)
+    slider.play()
+    qtbot.waitUntil(lambda: slider.frames_dropped >= 3, timeout=5_000)
+    assert state.window == TimeWindow.year(2014)  # no frame queued while the page paints
+    painting[0] = False
+    qtbot.waitUntil(lambda: state.window != TimeWindow.year(2014), timeout=5_000)
+    slider.stop()
+    assert state.window == TimeWindow.year(2015)
