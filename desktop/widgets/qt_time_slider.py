@@ -215,6 +215,7 @@ class QtTimeSlider(QWidget):
         self.date_box.setToolTip("Type a date or time to go to (2020, 2020-11, 2020-11-08, 2008-08-12 14:30) and press Enter")
         self.date_box.setClearButtonEnabled(True)
         self.date_box.setMaximumWidth(170)
+        self.date_box.setMinimumWidth(40)  # it gives way before the window grows
         self.window_label = QLabel(self)
         self.window_label.setObjectName("windowLabel")
         font = self.window_label.font()
@@ -295,13 +296,13 @@ class QtTimeSlider(QWidget):
         self.controls = controls
         self._extra_at = controls.count()
         controls.addStretch(1)
-        controls.addWidget(self.date_box)
         heading = QHBoxLayout()
         heading.setContentsMargins(0, 0, 0, 0)
         heading.addWidget(self.window_label)
         heading.addSpacing(12)
         heading.addWidget(self.count_label)
         heading.addStretch(1)
+        heading.addWidget(self.date_box)
         column = QVBoxLayout(self)
         column.setContentsMargins(8, 4, 8, 6)
         column.setSpacing(2)
