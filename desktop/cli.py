@@ -236,7 +236,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         print(f"eventmap {__version__}")
         return 0
     window = window_from_args(args)
-    from eventmap.desktop.main_window import run_app
+    from eventmap.desktop.run import run_app
 
     return run_app(args.file, window=window, cumulative=args.cumulative, screenshot=args.screenshot, size=args.size, basemap=args.basemap)
 

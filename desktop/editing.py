@@ -5,20 +5,25 @@ Every edit is a QUndoCommand that hands a new events list to
 so undo puts back the very same objects. The undo stack's clean state is the
 saved file: undoing back to it clears the model's dirty flag.
 
-The main window calls :func:`install_editing` once, then :func:`save`,
-:func:`save_as` and :func:`maybe_save` (before closing or opening another file).
+The main window makes one :class:`EditingController` with what it works on
+(the view state, the map's click signal, the selected rows), puts its actions
+in the Edit menu and asks :meth:`~EditingController.maybe_save` before closing
+or opening another file.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from eventmap.desktop.dialogs.event_dialog import QtEventDialog
+from eventmap.desktop.slots import guarded
 from eventmap.desktop.view_state import ViewState
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event, slugify
@@ -134,16 +139,25 @@ class EditingController(QObject):
 
     saved = Signal(str)
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        state: ViewState,
+        undo_stack: QUndoStack | None = None,
+        selected_rows: Callable[[], list[int]] | None = None,
+        map_clicked: SignalInstance | None = None,
+    ) -> None:
         super().__init__(window)
-        self.window = window
-        self.state: ViewState = window.state
-        self.undo_stack = QUndoStack(self)
+        self.window = window  # the parent of the forms and message boxes
+        self.state = state
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
+        self.selected_rows = selected_rows  # the rows selected with the current event (Delete takes them all)
+        self.map_clicked = map_clicked  # "Pick on map" in the form listens to it
         self.dialog: QtEventDialog | None = None
         self.save_path: Path | None = in_place_path(self.state.dataset)
-        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
-        self.state.datasetChanged.connect(self._on_dataset_changed)
-        self.state.selectionChanged.connect(self._update_actions)
+        self.undo_stack.cleanChanged.connect(guarded(self._on_clean_changed))
+        self.state.datasetChanged.connect(guarded(self._on_dataset_changed))
+        self.state.selectionChanged.connect(guarded(self._update_actions))
 
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
@@ -154,15 +168,15 @@ class EditingController(QObject):
         self.add_action = QAction("&Add Event…", self)
         self.add_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.add_action.setStatusTip("Add an event: its title, dates, place and more")
-        self.add_action.triggered.connect(self.add_event)
+        self.add_action.triggered.connect(guarded(self.add_event))
         self.edit_action = QAction("&Edit Event…", self)
         self.edit_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
         self.edit_action.setStatusTip("Change the selected event")
-        self.edit_action.triggered.connect(self.edit_event)
+        self.edit_action.triggered.connect(guarded(self.edit_event))
         self.delete_action = QAction("&Delete Event", self)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setStatusTip("Delete the selected event (Undo brings it back)")
-        self.delete_action.triggered.connect(self.delete_events)
+        self.delete_action.triggered.connect(guarded(self.delete_events))
         for action in (self.undo_action, self.redo_action, self.add_action, self.edit_action, self.delete_action):
             # Every action needs a widget in the window to have its shortcut work.
             window.addAction(action)
@@ -186,9 +200,9 @@ class EditingController(QObject):
         Not a window shortcut: Return in the search box or a form must stay theirs.
         """
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_Return), widget, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.edit_event)
+        shortcut.activated.connect(guarded(self.edit_event))
         enter = QShortcut(QKeySequence(Qt.Key.Key_Enter), widget, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        enter.activated.connect(self.edit_event)
+        enter.activated.connect(guarded(self.edit_event))
 
     def _update_actions(self, *_args) -> None:
         free = self.dialog is None
@@ -198,7 +212,8 @@ class EditingController(QObject):
         self.delete_action.setEnabled(free and selected)
 
     def _on_clean_changed(self, clean: bool) -> None:
-        if clean:
+        # The stack also says "clean" while the window is being deleted, the state perhaps already gone.
+        if clean and shiboken6.isValid(self.state):
             self.state.mark_saved()
 
     def _on_dataset_changed(self) -> None:
@@ -220,17 +235,11 @@ class EditingController(QObject):
             self.dialog.raise_()
             self.dialog.activateWindow()
             return self.dialog
-        map_view = getattr(self.window, "map_view", None)
-        dialog = QtEventDialog(
-            self.window,
-            event,
-            categories=self.state.dataset.categories(),
-            bridge=getattr(map_view, "bridge", None),
-        )
+        dialog = QtEventDialog(self.window, event, categories=self.state.dataset.categories(), map_clicked=self.map_clicked)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.NonModal)
-        dialog.accepted.connect(lambda: self._on_dialog_accepted(dialog))
-        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
+        dialog.accepted.connect(guarded(lambda: self._on_dialog_accepted(dialog)))
+        dialog.finished.connect(guarded(lambda _result: self._on_dialog_finished(dialog)))
         self.dialog = dialog
         self._update_actions()
         dialog.show()
@@ -250,11 +259,9 @@ class EditingController(QObject):
         if not 0 <= index < len(self.state.dataset.events):
             return
         indices = [index]
-        table = _event_table(self.window)
-        if table is not None:
-            rows = table.selected_events()
-            if index in rows:
-                indices = rows  # the rows selected with it go too
+        rows = self.selected_rows() if self.selected_rows is not None else []
+        if index in rows:
+            indices = rows  # the rows selected with it go too
         self.push(DeleteEventCommand(self.state, indices))
 
     def _on_dialog_accepted(self, dialog: QtEventDialog) -> None:
@@ -323,12 +330,6 @@ class EditingController(QObject):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
-
-
-def _event_table(window: QWidget):
-    from eventmap.desktop.widgets.qt_event_table import QtEventTable
-
-    return window.findChild(QtEventTable)
 
 
 def in_place_path(dataset: Dataset) -> Path | None:
@@ -413,49 +414,3 @@ def ask_save_path(parent: QWidget | None, caption: str, suggested: Path) -> Path
         if box.exec() != QMessageBox.StandardButton.Yes:
             return None
     return path
-
-
-# --- what the main window calls ---------------------------------------------------------------
-
-
-def install_editing(window) -> None:
-    """Give the window undo/redo, add/edit/delete and saving.
-
-    Adds the actions to ``window.menus["edit"]`` and sets ``window.editing``
-    (an :class:`EditingController`) and ``window.undo_stack``.
-    """
-    controller = EditingController(window)
-    window.editing = controller
-    window.undo_stack = controller.undo_stack
-    menu = getattr(window, "menus", {}).get("edit")
-    if menu is not None:
-        controller.add_menu_actions(menu)
-    map_view = getattr(window, "map_view", None)
-    if map_view is not None:
-        controller.add_return_shortcut(map_view)
-    table = _event_table(window)
-    if table is not None:
-        controller.add_return_shortcut(table)
-
-
-def _controller(window) -> EditingController:
-    controller = getattr(window, "editing", None)
-    if controller is None:
-        install_editing(window)
-        controller = window.editing
-    return controller
-
-
-def save(window) -> bool:
-    """File ▸ Save: write canonical GeoJSON over the file, or ask where (Save As) if it must not be overwritten."""
-    return _controller(window).save()
-
-
-def save_as(window) -> bool:
-    """File ▸ Save As: ask for a GeoJSON file and write there; False if cancelled or failed."""
-    return _controller(window).save_as()
-
-
-def maybe_save(window) -> bool:
-    """Before closing or opening another file: True to go on, False to stay (Cancel, or saving failed)."""
-    return _controller(window).maybe_save()

@@ -3,27 +3,21 @@
 It assembles the widgets around one :class:`~desktop.view_state.ViewState` and
 wires menus to them; the widgets never talk to each other.
 
-Hooks for the editing module (``desktop.editing.install_editing(window)``):
-``window.menus`` (``"file"``, ``"edit"``, ``"view"``, ``"time"``, ``"help"``),
-``window.named_actions`` (``"save"`` and ``"save_as"`` stay disabled unless the
-editing module offers ``save(window)`` and ``save_as(window)``), ``window.state``,
-``window.view`` (also ``window.map_view``), ``window.open_path(path)``, and
-``window.close_guards``: callables asked before the dataset is replaced or the
-window closes, any of which may return False to keep things as they are (the
-editing module's ``maybe_save(window)`` is one).
+``window.menus`` (``"file"``, ``"edit"``, ``"view"``, ``"time"``, ``"help"``) and
+``window.named_actions`` name what the menus hold. ``window.close_guards`` are
+callables asked before the dataset is replaced or the window closes, any of
+which may return False to keep things as they are (the editing controller's
+``maybe_save`` is one). Start-up and screenshots are in :mod:`desktop.run`.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEventLoop, QPoint, QRect, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QImage, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -36,13 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from eventmap.desktop.exporting import WindowExports
-from eventmap.desktop.map.map_view import QtMapView, image_is_blank
-from eventmap.desktop.view_state import ViewState
+from eventmap.desktop.editing import EditingController
+from eventmap.desktop.map.map_view import QtMapView
+from eventmap.desktop.map.sync import BASEMAPS, OFFLINE, MapLink
 from eventmap.desktop.settings import Settings
 from eventmap.desktop.slots import guarded
-from eventmap.desktop.map.sync import BASEMAPS, OFFLINE, MapLink
+from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.widgets.qt_category_filter import QtCategoryFilter
+from eventmap.desktop.widgets.qt_distance_label import QtDistanceLabel
 from eventmap.desktop.widgets.qt_event_table import QtEventTable
+from eventmap.desktop.widgets.qt_recent_menu import QtRecentMenu
 from eventmap.desktop.widgets.qt_search import QtSearch
 from eventmap.desktop.widgets.qt_time_slider import SPEEDS, QtTimeSlider
 from eventmap.desktop.widgets.qt_year_filter import QtYearFilter
@@ -58,7 +55,6 @@ DEFAULT_SIZE = (1400, 900)
 EVENTS_SHARE, EVENTS_WIDTH = 0.4, (360, 560)  # the event list's first width; the map gets the rest
 MAX_ERROR_LINES = 25
 STATUS_MS = 8000
-SETTLE_MS = 50
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +77,6 @@ class MainWindow(QMainWindow):
         self.close_guards: list[Callable[[], bool]] = []
         self.state = ViewState(parent=self)
         self.view = QtMapView(self)
-        self.map_view = self.view  # the name the editing module looks for
         self.setCentralWidget(self.view)
         self.map_link = MapLink(self.state, self.view, self.settings.basemap)
         self.exports = WindowExports(self)
@@ -108,7 +103,7 @@ class MainWindow(QMainWindow):
         self.state.categoriesChanged.connect(guarded(self._update_counts))
         self.state.searchChanged.connect(guarded(self._update_counts))
         self.state.dirtyChanged.connect(self.setWindowModified)
-        self.table.eventsSelected.connect(guarded(self._on_events_selected))
+        self.table.eventsSelected.connect(guarded(self.distance_label.show_selection))
         self.map_link.tilesFailed.connect(guarded(self._on_tiles_failed))
         self.view.bridge.pageError.connect(guarded(lambda message: self.statusBar().showMessage(f"Map: {message}", STATUS_MS)))
         self._on_dataset_changed()
@@ -144,9 +139,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.distance_label = QLabel(self)
-        self.distance_label.setObjectName("distanceLabel")
-        self.distance_label.hide()
+        self.distance_label = QtDistanceLabel(self.state, self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("statusCount")
         self.basemap_label = QLabel(self)
@@ -172,9 +165,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = self.menus["file"] = bar.addMenu("&File")
         file.addAction(self._action("open", "&Open…", self._on_open, "Ctrl+O", "Open an event file (GeoJSON, CSV, KML, KMZ, Parquet, GeoPackage)"))
-        self.recent_menu = file.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(guarded(self._fill_recent_menu))
-        self._fill_recent_menu()
+        self.recent_menu = QtRecentMenu(self.settings, self.remember, self)
+        self.recent_menu.openRequested.connect(guarded(self.open_path))
+        file.addMenu(self.recent_menu)
         file.addSeparator()
         for key, text, shortcut in (("save", "&Save", "Ctrl+S"), ("save_as", "Save &As…", "Ctrl+Shift+S")):
             action = self._action(key, text, None, shortcut)
@@ -226,6 +219,9 @@ class MainWindow(QMainWindow):
         self.named_actions.update(play=slider.play_action, previous_event=slider.previous_action, next_event=slider.next_action)
 
         help_menu = self.menus["help"] = bar.addMenu("&Help")
+        help_menu.addAction(self._action("sample", "Open the &Sample Dataset", self.open_sample,
+                                         tip="Open the events that come with eventmap"))
+        help_menu.addSeparator()
         about = self._action("about", "&About eventmap", self._on_about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(about)
@@ -238,24 +234,18 @@ class MainWindow(QMainWindow):
         edit.addAction(self._action("reset_filters", "&Reset Filters", self.reset_filters, None, "Show all time, every category, no search"))
 
     def _install_editing(self) -> None:
-        """Let the editing module add undo, add/edit/delete and saving, if it is installed."""
-        if importlib.util.find_spec("eventmap.desktop.editing") is not None:
-            try:
-                import eventmap.desktop.editing as editing
-            except ImportError as exc:
-                log.warning("editing is not available: %s", exc)
-            else:
-                editing.install_editing(self)
-                for key, name in (("save", "save"), ("save_as", "save_as")):
-                    function = getattr(editing, name, None)
-                    if function is not None:
-                        self.named_actions[key].triggered.connect(guarded(lambda _checked=False, f=function: f(self)))
-                        self.named_actions[key].setEnabled(True)
-                if hasattr(editing, "maybe_save"):
-                    self.close_guards.append(lambda: editing.maybe_save(self))
-                saved = getattr(getattr(self, "editing", None), "saved", None)
-                if saved is not None:
-                    saved.connect(guarded(self._on_saved))
+        """Undo, add/edit/delete and saving: one controller, given what it works on."""
+        self.editing = EditingController(self, self.state, selected_rows=self.table.selected_events,
+                                         map_clicked=self.view.bridge.mapClicked)
+        self.undo_stack = self.editing.undo_stack
+        self.editing.add_menu_actions(self.menus["edit"])
+        for widget in (self.view, self.table):
+            self.editing.add_return_shortcut(widget)
+        for key, slot in (("save", self.editing.save), ("save_as", self.editing.save_as)):
+            self.named_actions[key].triggered.connect(guarded(slot))
+            self.named_actions[key].setEnabled(True)
+        self.close_guards.append(self.editing.maybe_save)
+        self.editing.saved.connect(guarded(self._on_saved))
         self._finish_edit_menu()
 
     def _restore_layout(self) -> None:
@@ -296,14 +286,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {path.name}: {len(dataset):,} events{warnings}", STATUS_MS)
         return True
 
+    def open_sample(self) -> bool:
+        """Open the dataset that comes with eventmap (Help ▸ Sample Dataset)."""
+        return self.open_path(default_dataset())
+
     def _load(self, path: Path) -> Dataset | None:
-        if importlib.util.find_spec("eventmap.desktop.loader") is not None:
-            from eventmap.desktop.loader import load_with_progress
+        from eventmap.desktop.loader import load_with_progress
 
-            return load_with_progress(self, path)
-        from eventmap.geo.importers import load_dataset
-
-        return load_dataset(path)
+        return load_with_progress(self, path)
 
     def show_load_error(self, path: Path, error: EventmapError) -> None:
         lines = error.lines()
@@ -324,7 +314,7 @@ class MainWindow(QMainWindow):
         dataset = self.state.dataset
         self.setWindowTitle(f"{dataset.name}[*] — eventmap")
         self.setWindowModified(self.state.dirty)
-        self._on_events_selected([])
+        self.distance_label.show_selection([])
         self._update_counts()
 
     def _update_counts(self) -> None:
@@ -355,32 +345,6 @@ class MainWindow(QMainWindow):
             self.settings.save()
         self.statusBar().showMessage(f"Saved {path}", STATUS_MS)
 
-    def _fill_recent_menu(self) -> None:
-        menu = self.recent_menu
-        menu.clear()
-        for n, text in enumerate(self.settings.recent_files, 1):
-            path = Path(text)
-            action = menu.addAction(f"&{n % 10} {path.name}  —  {path.parent}")
-            action.setData(text)
-            action.triggered.connect(guarded(lambda _checked=False, p=text: self._open_recent(p)))
-        if self.settings.recent_files:
-            menu.addSeparator()
-            menu.addAction("Clear Recent Files", guarded(self._clear_recent))
-        else:
-            menu.addAction("No recent files").setEnabled(False)
-
-    def _open_recent(self, text: str) -> None:
-        if not Path(text).exists():
-            self.settings.forget_recent(text)
-            QMessageBox.warning(self, "File not found", f"{text}\nno longer exists; it was removed from the recent files.")
-            return
-        self.open_path(text)
-
-    def _clear_recent(self) -> None:
-        self.settings.recent_files = []
-        if self.remember:
-            self.settings.save()
-
     def _on_find(self) -> None:
         self.events_dock.show()
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -407,19 +371,6 @@ class MainWindow(QMainWindow):
         self.settings.basemap = OFFLINE
         self._show_basemap()
         self.statusBar().showMessage(f"Could not load {name} tiles (no network?); showing the offline Natural Earth basemap", 15000)
-
-    def _on_events_selected(self, indices: list[int]) -> None:
-        if len(indices) != 2:
-            self.distance_label.hide()
-            return
-        from eventmap.geo.places.distance import distance_km
-
-        a, b = (self.state.dataset.events[i] for i in indices)
-        km = distance_km((a.lat, a.lon), (b.lat, b.lon))
-        names = [e.place or e.title for e in (a, b)]
-        self.distance_label.setText(f"{names[0]} – {names[1]}: {km:,.1f} km")
-        self.distance_label.setToolTip("Geodesic distance (WGS 84) between the two selected events")
-        self.distance_label.show()
 
     # --- export -------------------------------------------------------------------------
 
@@ -467,25 +418,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-# --- running the app ----------------------------------------------------------------------
-
-
-def grab_window(window: MainWindow, timeout_ms: int = 5000) -> QImage:
-    """A picture of the whole window, once the map's part of it is not blank."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while True:
-        image = window.grab().toImage()
-        ratio = image.devicePixelRatio()
-        corner = window.view.mapTo(window, QPoint(0, 0))
-        part = image.copy(QRect(round(corner.x() * ratio), round(corner.y() * ratio),
-                                round(window.view.width() * ratio), round(window.view.height() * ratio)))
-        if not image_is_blank(part) or time.monotonic() > deadline:
-            return image
-        loop = QEventLoop()
-        QTimer.singleShot(15, loop.quit)
-        loop.exec()
-
-
 def delete_window(window: MainWindow) -> None:
     """Delete the window now, asking nothing: its map page must be gone before the WebEngine profile."""
     import shiboken6
@@ -495,67 +427,3 @@ def delete_window(window: MainWindow) -> None:
         window.close()
         if shiboken6.isValid(window):
             shiboken6.delete(window)
-
-
-def run_app(
-    file: str | None = None,
-    window: TimeWindow | None = None,
-    cumulative: bool = False,
-    screenshot: str | None = None,
-    size: tuple[int, int] | None = None,
-    basemap: str | None = None,
-) -> int:
-    """Open the window on ``file`` (the bundled dataset when None); with ``screenshot``, save a picture and exit.
-
-    Returns the process exit code: 0, or 1 when a screenshot cannot be made.
-    """
-    from eventmap.desktop.app import application
-
-    app = application(headless=screenshot is not None)
-    settings = Settings.load()
-    if basemap:
-        settings.basemap = basemap
-    if screenshot is not None:
-        return _screenshot(file, window, cumulative, Path(screenshot), size or DEFAULT_SIZE, settings)
-    main = MainWindow(settings)
-    if size:
-        main.resize(*size)
-    main.show()
-    opened = main.open_path(file, window, cumulative) if file else False
-    if not opened:
-        main.open_path(default_dataset(), window, cumulative)
-    try:
-        return app.exec()
-    finally:
-        delete_window(main)
-
-
-def _screenshot(file: str | None, window: TimeWindow | None, cumulative: bool, out: Path, size: tuple[int, int], settings: Settings) -> int:
-    from eventmap.geo.importers import load_dataset
-
-    try:
-        dataset = load_dataset(file or default_dataset())
-    except EventmapError as exc:
-        for n, line in enumerate(exc.lines()):
-            print(f"eventmap: {line}" if n == 0 else f"  {line}", file=sys.stderr)
-        return 1
-    main = MainWindow(settings, remember=False)
-    try:
-        main.resize(*size)
-        main.show_dataset(dataset, window, cumulative)
-        main.show()
-        view = main.view
-        if not view.wait_painted(0) or not view.wait_painted(main.map_link.last_seq):
-            print("eventmap: the map did not finish drawing", file=sys.stderr)
-            return 1
-        settle = QEventLoop()
-        QTimer.singleShot(SETTLE_MS, settle.quit)  # let the last frame reach the widget
-        settle.exec()
-        image = grab_window(main)
-        if not image.save(str(out), "PNG"):
-            print(f"eventmap: {out}: could not write the PNG file", file=sys.stderr)
-            return 1
-        print(f"wrote {out} ({main.state.window_label()}: {main.time_slider.count_label.text()})")
-        return 0
-    finally:
-        delete_window(main)

@@ -19,6 +19,7 @@ import functools
 import inspect
 import logging
 import traceback
+import types
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -77,6 +78,10 @@ def guarded(function: F) -> F:
     """``function`` as a slot that never lets an exception escape (see the module's docstring)."""
     if getattr(function, "__eventmap_guarded__", False):
         return function
+    if inspect.ismethod(function):
+        # Still a bound method: Qt then drops the connection when its object is
+        # deleted, as it would for the method itself.
+        return types.MethodType(guarded(function.__func__), function.__self__)  # type: ignore[return-value]
     where = getattr(function, "__qualname__", repr(function))
 
     def call(args: tuple, kwargs: dict) -> Any:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -72,9 +72,9 @@ class QtEventDialog(QDialog):
         The event to edit, or None to add a new one.
     categories
         Categories offered besides the known ones (those of the dataset).
-    bridge
-        The map's bridge; "Pick on map" waits for its ``mapClicked``. Without
-        one the button is disabled.
+    map_clicked
+        The map's click signal (latitude, longitude); "Pick on map" waits for
+        it. Without one the button is disabled.
     geocoder
         Resolves place names for "Look up"; the offline gazetteer when None.
 
@@ -92,14 +92,14 @@ class QtEventDialog(QDialog):
         event: Event | None = None,
         *,
         categories: Iterable[str] = (),
-        bridge: Any = None,
+        map_clicked: SignalInstance | None = None,
         geocoder: GeocoderChain | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("eventDialog")
         self.setWindowTitle("Edit Event" if event is not None else "Add Event")
         self.original = event
-        self._bridge = bridge
+        self._map_clicked = map_clicked
         self._geocoder = geocoder
         self._lat = event.lat if event is not None else 0.0
         self._lon = event.lon if event is not None else 0.0
@@ -158,7 +158,7 @@ class QtEventDialog(QDialog):
         self.lookup_button.clicked.connect(guarded(self.look_up))
         self.pick_button.toggled.connect(self._on_pick_toggled)
         self.finished.connect(lambda _result: self.pick_button.setChecked(False))
-        if bridge is None:
+        if map_clicked is None:
             self.pick_button.setEnabled(False)
             self.pick_button.setToolTip("No map to pick from")
 
@@ -296,14 +296,14 @@ class QtEventDialog(QDialog):
 
     @guarded
     def _on_pick_toggled(self, on: bool) -> None:
-        if self._bridge is None:
+        if self._map_clicked is None:
             return
         if on:
-            self._bridge.mapClicked.connect(self._on_map_clicked)
+            self._map_clicked.connect(self._on_map_clicked)
             self._show_where("Click the map where the event happened (press the button again to stop).")
         else:
             try:
-                self._bridge.mapClicked.disconnect(self._on_map_clicked)
+                self._map_clicked.disconnect(self._on_map_clicked)
             except (RuntimeError, TypeError):
                 pass  # already gone with its page
 

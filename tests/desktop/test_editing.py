@@ -14,16 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from eventmap.desktop import editing
 from eventmap.desktop.app import register_scheme
-from eventmap.desktop.editing import (
-    AddEventCommand,
-    DeleteEventCommand,
-    EditEventCommand,
-    install_editing,
-    maybe_save,
-    save,
-    save_as,
-)
 from eventmap.desktop.dialogs.event_dialog import QtEventDialog
+from eventmap.desktop.editing import AddEventCommand, DeleteEventCommand, EditEventCommand, EditingController
 from eventmap.desktop.view_state import ViewState
 from eventmap.geo.dates import parse_date
 from eventmap.geo.events import Event
@@ -70,7 +62,6 @@ class EditingWindow(QMainWindow):
         super().__init__()
         self.state = ViewState(dataset, parent=self)
         self.menus = {name: self.menuBar().addMenu(name.title()) for name in ("file", "edit", "view", "help")}
-        self.map_view = None
 
 
 @pytest.fixture
@@ -85,7 +76,9 @@ def make_window(qtbot):
     def make(path=None, dataset=None):
         window = EditingWindow(load_dataset(path) if path is not None else dataset)
         qtbot.addWidget(window)
-        install_editing(window)
+        window.editing = EditingController(window, window.state)
+        window.undo_stack = window.editing.undo_stack
+        window.editing.add_menu_actions(window.menus["edit"])
         return window
 
     return make
@@ -293,7 +286,7 @@ def test_look_up_reports_an_unknown_place(qtbot):
 @pytest.mark.webengine
 def test_pick_on_map_takes_the_clicked_point(qtbot, make_map_view):
     view = make_map_view(load_dataset(default_dataset()))
-    dialog = QtEventDialog(None, None, bridge=view.bridge)
+    dialog = QtEventDialog(None, None, map_clicked=view.bridge.mapClicked)
     qtbot.addWidget(dialog)
     dialog.show()
     QTest.mouseClick(dialog.pick_button, Qt.MouseButton.LeftButton)
@@ -340,7 +333,7 @@ def test_an_edited_dataset_survives_save_and_reload_unchanged(make_window, canon
     assert [e.title for e in events] == ["Alpha", "Gamma (undated)", "Added"]
     assert events[0].summary == "Rewritten summary" and events[0].extra["fatalities"] == 3
 
-    assert save(window) is True
+    assert window.editing.save() is True
     assert answer.asked == []  # a clean GeoJSON file is saved in place, without questions
     assert not window.state.dirty and window.undo_stack.isClean()
     reloaded = load_dataset(canonical_file)
@@ -359,7 +352,7 @@ def test_an_edited_dataset_survives_save_and_reload_unchanged(make_window, canon
 def test_undo_back_to_the_saved_state_is_not_dirty(make_window, canonical_file):
     window = make_window(canonical_file)
     window.undo_stack.push(DeleteEventCommand(window.state, 0))
-    assert save(window)
+    assert window.editing.save()
     window.undo_stack.undo()
     assert window.state.dirty
     window.undo_stack.redo()
@@ -370,7 +363,7 @@ def test_the_bundled_dataset_loads_and_saves_unchanged(make_window, tmp_path, mo
     window = make_window(default_dataset())
     out = tmp_path / "copy.geojson"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), editing.SAVE_FILTER))
-    assert save(window)  # the shipped file is never overwritten: Save asks where
+    assert window.editing.save()  # the shipped file is never overwritten: Save asks where
     assert window.state.dataset.path == out
     assert load_dataset(out).events == load_dataset(default_dataset()).events
 
@@ -384,7 +377,7 @@ def test_a_failing_save_keeps_the_original_and_says_why(make_window, canonical_f
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", refuse)
-    assert save(window) is False
+    assert window.editing.save() is False
     monkeypatch.undo()
     assert canonical_file.read_bytes() == original
     assert sorted(p.name for p in canonical_file.parent.iterdir() if not p.name.endswith(".bak")) == ["events.geojson"]  # no temporary file left
@@ -397,7 +390,7 @@ def test_saving_into_a_missing_folder_fails_cleanly(make_window, canonical_file,
     window.undo_stack.push(DeleteEventCommand(window.state, 0))
     target = tmp_path / "gone" / "out.geojson"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), editing.SAVE_FILTER))
-    assert save_as(window) is False
+    assert window.editing.save_as() is False
     assert not target.exists() and window.state.dirty and window.state.dataset.path == canonical_file
     assert "cannot write here" in answer.asked[0]
 
@@ -410,7 +403,7 @@ def test_saving_into_a_read_only_folder_fails_cleanly(make_window, canonical_fil
     folder = canonical_file.parent
     folder.chmod(0o555)
     try:
-        assert save(window) is False
+        assert window.editing.save() is False
     finally:
         folder.chmod(0o755)
     assert canonical_file.read_bytes() == original and answer.asked
@@ -429,7 +422,7 @@ def test_save_of_an_imported_csv_writes_geojson_beside_it(make_window, tmp_path,
         return str(csv), filters  # the user even picks the CSV itself
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
-    assert save(window) is True
+    assert window.editing.save() is True
     caption, suggested, filters = offered[0]
     assert "GeoJSON" in caption and suggested == str(tmp_path / "table.geojson") and "*.geojson" in filters
     assert csv.read_bytes() == original  # never overwritten in another format
@@ -438,7 +431,7 @@ def test_save_of_an_imported_csv_writes_geojson_beside_it(make_window, tmp_path,
     assert load_dataset(written).events == window.state.dataset.events
     # From now on Save writes the GeoJSON file, without asking.
     window.undo_stack.push(DeleteEventCommand(window.state, 0))
-    assert save(window) and len(offered) == 1
+    assert window.editing.save() and len(offered) == 1
     assert len(load_dataset(written).events) == len(window.state.dataset.events)
 
 
@@ -452,7 +445,7 @@ def test_save_of_a_geojson_read_with_warnings_does_not_overwrite_it(make_window,
     assert window.state.dataset.warnings
     out = tmp_path / "feed-edited"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), editing.SAVE_FILTER))
-    assert save(window)
+    assert window.editing.save()
     assert source.read_bytes() == original
     assert (tmp_path / "feed-edited.geojson").exists()
 
@@ -461,7 +454,7 @@ def test_save_as_cancelled_writes_nothing(make_window, canonical_file, monkeypat
     window = make_window(canonical_file)
     window.undo_stack.push(DeleteEventCommand(window.state, 0))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
-    assert save_as(window) is False and window.state.dirty
+    assert window.editing.save_as() is False and window.state.dirty
 
 
 # --- closing with unsaved changes -------------------------------------------------------------
@@ -469,20 +462,20 @@ def test_save_as_cancelled_writes_nothing(make_window, canonical_file, monkeypat
 
 def test_maybe_save_asks_only_when_there_are_unsaved_changes(make_window, canonical_file, answer):
     window = make_window(canonical_file)
-    assert maybe_save(window) is True and answer.asked == []
+    assert window.editing.maybe_save() is True and answer.asked == []
     window.undo_stack.push(DeleteEventCommand(window.state, 0))
     original = canonical_file.read_bytes()
 
     answer.button = QMessageBox.StandardButton.Cancel
-    assert maybe_save(window) is False
+    assert window.editing.maybe_save() is False
     assert "events.geojson" in answer.asked[-1] and window.state.dirty and canonical_file.read_bytes() == original
 
     answer.button = QMessageBox.StandardButton.Discard
-    assert maybe_save(window) is True
+    assert window.editing.maybe_save() is True
     assert window.state.dirty and canonical_file.read_bytes() == original  # nothing written
 
     answer.button = QMessageBox.StandardButton.Save
-    assert maybe_save(window) is True
+    assert window.editing.maybe_save() is True
     assert not window.state.dirty and len(load_dataset(canonical_file).events) == 2
 
 
@@ -491,7 +484,7 @@ def test_maybe_save_stays_when_saving_fails(make_window, canonical_file, answer,
     window.undo_stack.push(DeleteEventCommand(window.state, 0))
     answer.button = QMessageBox.StandardButton.Save
     monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(OSError(5, "I/O error")))
-    assert maybe_save(window) is False  # the window must not close over lost edits
+    assert window.editing.maybe_save() is False  # the window must not close over lost edits
 
 
 # --- in the main window ---------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def test_choices_persist_across_two_windows(make_main_window, tmp_path):
 
 @pytest.mark.webengine
 def test_screenshot_saves_the_whole_window_once_painted(qapp, tmp_path, capsys):
-    from eventmap.desktop.main_window import run_app
+    from eventmap.desktop.run import run_app
 
     out = tmp_path / "w.png"
     assert run_app(None, window=TimeWindow.year(2020), screenshot=str(out), size=(1000, 680)) == 0
@@ -86,7 +86,7 @@ def test_screenshot_saves_the_whole_window_once_painted(qapp, tmp_path, capsys):
 
 
 def test_screenshot_of_a_bad_file_fails_with_a_message(qapp, tmp_path, capsys):
-    from eventmap.desktop.main_window import run_app
+    from eventmap.desktop.run import run_app
 
     bad = tmp_path / "bad.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature"}]}', encoding="utf-8")
@@ -101,7 +101,8 @@ def test_screenshot_of_a_bad_file_fails_with_a_message(qapp, tmp_path, capsys):
 def test_a_bad_file_on_the_command_line_shows_why_then_opens_the_bundled_dataset(qapp, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from eventmap.desktop.main_window import MainWindow, run_app
+    from eventmap.desktop.main_window import MainWindow
+    from eventmap.desktop.run import run_app
 
     bad = tmp_path / "bad.csv"
     bad.write_text("no,coordinates,here\n1,2,3\n", encoding="utf-8")
