@@ -523,7 +523,7 @@ class _ViewHost:
 
     def show_dataset(self, dataset) -> None:
         from eventmap.geo.dates import TimeWindow  # noqa: PLC0415
-        from eventmap.geo.mapbuild import MapOptions  # noqa: PLC0415
+        from eventmap.geo.page.config import MapOptions  # noqa: PLC0415
 
         self.view.show_dataset(dataset, TimeWindow.all_time(), MapOptions(title=dataset.name))
 
@@ -722,7 +722,7 @@ def folium_page(events, title_token: str) -> str:
     import xstatic.pkg.leaflet as leaflet  # noqa: PLC0415
     from branca.element import Element  # noqa: PLC0415
 
-    from eventmap.geo.mapbuild import category_colors  # noqa: PLC0415
+    from eventmap.geo.page.colors import category_colors  # noqa: PLC0415
 
     fmap = folium.Map(location=[35, 68], zoom_start=4, tiles=None)
     fmap.default_js = [

@@ -4,6 +4,11 @@ A date may be given at any precision: ``2014`` (the whole year), ``2015-08``
 (the whole month), ``2020-11-08`` (the whole day), or a date-time. Each covers
 a half-open period ``[lo, hi)`` in milliseconds since 1970-01-01 UTC. ``..``
 is an open end (ISO 8601-2), covering all time on its side.
+
+EDTF qualifiers (ISO 8601-2) say how sure a date is: ``2014?`` (uncertain),
+``2015-08~`` (approximate), ``2016%`` (both), and ``[2019..2021]`` (one time
+in a range: "between"; ``[..2016]`` is "before", ``[2015..]`` "after"). The
+text is kept as written; the qualifier is carried beside the period.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class PartialDate:
     precision: str
     lo: float
     hi: float
+    qualifier: str = ""  # "", "uncertain", "approximate", "approximate uncertain", "between", "before", "after"
 
     @property
     def is_open(self) -> bool:
@@ -88,6 +94,8 @@ def parse_date(text: str) -> PartialDate:
     stripped = text.strip()
     if stripped == OPEN_TEXT:
         return OPEN
+    if stripped[-1:] in _QUALIFIERS or stripped[:1] == "[":
+        return _parse_qualified(stripped)
     match = _ISO.match(stripped)
     if not match:
         raise EventmapError(f"{_short(text)!r} is not an ISO 8601 date (expected 2014, 2015-08 or 2020-11-08)")
@@ -119,6 +127,34 @@ def parse_date(text: str) -> PartialDate:
         raise EventmapError(f"{_short(text)!r} is not a real date ({exc})") from None
 
 
+_QUALIFIERS = {"?": "uncertain", "~": "approximate", "%": "approximate uncertain"}
+
+
+def _parse_qualified(text: str) -> PartialDate:
+    """An EDTF-qualified date (``2014?``, ``2015-08~``, ``[2019..2021]``), its text kept as written."""
+    if text[:1] == "[":
+        if not text.endswith("]") or ".." not in text:
+            raise EventmapError(f"{_short(text)!r} is not a date range (expected [2019..2021], [..2016] or [2015..])")
+        first, _, last = text[1:-1].partition("..")
+        if "," in first or "," in last or "[" in first:
+            raise EventmapError(f"{_short(text)!r}: only one range [A..B] is read, not a list")
+        if not first.strip() and not last.strip():
+            raise EventmapError(f"{_short(text)!r}: a range needs at least one end")
+        lo_date = parse_date(first) if first.strip() else OPEN
+        hi_date = parse_date(last) if last.strip() else OPEN
+        if lo_date.qualifier or hi_date.qualifier:
+            raise EventmapError(f"{_short(text)!r}: qualifiers inside a range are not read")
+        if lo_date.lo >= hi_date.hi:
+            raise EventmapError(f"{_short(text)!r}: the range ends before it starts")
+        qualifier = "between" if first.strip() and last.strip() else ("before" if last.strip() else "after")
+        precision = (hi_date if lo_date.is_open else lo_date).precision
+        return PartialDate(text, precision, lo_date.lo, hi_date.hi, qualifier)
+    base = parse_date(text[:-1])
+    if base.is_open or base.qualifier:
+        raise EventmapError(f"{_short(text)!r} is not a date with one qualifier (expected 2014?, 2015-08~ or 2016%)")
+    return PartialDate(text, base.precision, base.lo, base.hi, _QUALIFIERS[text[-1]])
+
+
 def date_from_ms(ms: float, precision: str = "day") -> PartialDate:
     """The partial date of the given precision containing the instant ``ms``."""
     moment = _EPOCH + timedelta(milliseconds=ms)
@@ -148,6 +184,8 @@ def format_date(date: PartialDate | None) -> str:
         return "undated"
     if date.is_open:
         return "open"
+    if date.qualifier:
+        return _format_qualified(date)
     moment = _utc(date.lo)
     if date.precision == "year":
         return f"{moment.year}"
@@ -158,6 +196,25 @@ def format_date(date: PartialDate | None) -> str:
         return day
     clock = moment.strftime("%H:%M" if date.precision == "minute" else "%H:%M:%S")
     return f"{day} {clock} UTC"
+
+
+def _format_qualified(date: PartialDate) -> str:
+    """``c. Aug 2015``, ``2014?``, ``between 2019 and 2021``, ``in or before 2016``, ``in or after 2015``."""
+    plain = lambda lo, hi: format_date(PartialDate("", date.precision, lo, hi))  # noqa: E731
+    if date.qualifier in ("between", "before", "after"):
+        first = plain(date.lo, date.lo + 1) if math.isfinite(date.lo) else ""
+        last = plain(date.hi - 1, date.hi) if math.isfinite(date.hi) else ""
+        if date.qualifier == "before":
+            return f"in or before {last}"
+        if date.qualifier == "after":
+            return f"in or after {first}"
+        return f"between {first} and {last}"
+    text = plain(date.lo, date.hi)
+    if date.qualifier == "approximate":
+        return f"c. {text}"
+    if date.qualifier == "uncertain":
+        return f"{text}?"
+    return f"c. {text}?"
 
 
 def format_span(start: PartialDate | None, end: PartialDate | None) -> str:

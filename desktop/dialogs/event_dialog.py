@@ -39,7 +39,7 @@ from eventmap.geo.events import CATEGORIES, MAX_TEXT, Event, format_source
 if TYPE_CHECKING:  # geopy (with requests) costs 0.2 s: loaded on the first "Look up"
     from eventmap.geo.places.geocoding import GeocoderChain
 
-LINK = re.compile(r"(?i)^https?://\S+$")  # the links a popup makes clickable (geo.mapbuild.event_details)
+LINK = re.compile(r"(?i)^https?://\S+$")  # the links a popup makes clickable (eventmap.geo.page.payload.event_details)
 DECIMALS = 6  # about 0.1 m
 ERROR_STYLE = "color: #b3261e;"
 

@@ -26,7 +26,8 @@ from eventmap.desktop.export.encoders import ANIMATION_FORMATS, open_encoder
 from eventmap.desktop.export.stills import ExportRequest
 from eventmap.geo.animation import Frame, FramePlan
 from eventmap.geo.errors import EventmapError
-from eventmap.geo.mapbuild import SEA_COLOR, MapOptions, category_colors
+from eventmap.geo.page.colors import SEA_COLOR, category_colors
+from eventmap.geo.page.config import MapOptions
 
 MAX_SIZE = (3840, 2160)
 STAMP_PX = 4

@@ -13,7 +13,8 @@ from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
 from eventmap.geo.view import ViewFilter, search_mask, shown_categories, shown_dataset
-from eventmap.geo.mapbuild import MapOptions, build_map, render_html
+from eventmap.geo.page.build import build_map, render_html
+from eventmap.geo.page.config import MapOptions
 from eventmap.geo.storage import dumps_dataset, write_atomic
 from eventmap.geo.viewport import view_for_size
 

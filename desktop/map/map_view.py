@@ -1,4 +1,4 @@
-"""The map widget: a QWebEngineView showing the page geo.mapbuild builds.
+"""The map widget: a QWebEngineView showing the page eventmap.geo.page builds.
 
 The page is built once per dataset or basemap and loaded from the eventmap:
 scheme (never setHtml, which fails above 2 MB). Filters, time and selection
@@ -17,11 +17,14 @@ from PySide6.QtGui import QImage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from eventmap.desktop.map.bridge import MapBridge
+from eventmap.desktop.map.page_cache import app_page_html
 from eventmap.desktop.map.web import MapPage, qwebchannel_script, scheme_handler
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
-from eventmap.geo.mapbuild import MapOptions, app_page_html, basemap_json, event_details, event_payload_binary
+from eventmap.geo.page.assets import basemap_json
+from eventmap.geo.page.config import MapOptions
+from eventmap.geo.page.payload import event_details, event_payload_binary
 
 log = logging.getLogger("eventmap")
 _HOSTS = itertools.count(1)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from eventmap.desktop.map.map_view import QtMapView
 from eventmap.desktop.view_state import ViewState
-from eventmap.geo.mapbuild import MapOptions
+from eventmap.geo.page.config import MapOptions
 
 log = logging.getLogger("eventmap")
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.widgets.qt_event_table import UNCATEGORISED, swatch
-from eventmap.geo.mapbuild import category_colors
+from eventmap.geo.page.colors import category_colors
 
 
 class FlowLayout(QLayout):

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from eventmap.desktop.view_state import ViewState
-from eventmap.geo.mapbuild import category_colors
+from eventmap.geo.page.colors import category_colors
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by (an event's start for the date)
 INDEX_ROLE = Qt.ItemDataRole.UserRole + 2  # the event's position in dataset.events

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from eventmap.geo.certainty import widen_to_precision
 from eventmap.geo.dates import PartialDate
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.importers.common import first_sentence, parse_when
@@ -186,10 +187,14 @@ class AcledLayout(Layout):
         self.place, self.summary, self.source = find(("location",)), find(("notes",)), find(("source",))
         self.location_columns = [c for c in (self.place, find(("admin3",)), find(("admin2",)), find(("admin1",))) if c]
         self.integers = {c for c in (find(("fatalities",)),) if c}
+        self.time_precision = find(("time_precision",))
 
     def fields(self, row: dict[str, str]) -> RowFields:
         out = super().fields(row)
-        out.category = _Cell(row)(self.event_type).lower()
+        cell = _Cell(row)
+        out.category = cell(self.event_type).lower()
+        # time_precision 2/3: the date is only known to the week or the month
+        out.start = widen_to_precision(out.start, cell(self.time_precision))
         return out
 
     def title_of(self, cell: _Cell, fields: RowFields) -> str:

@@ -28,7 +28,7 @@ def make_map_view(qtbot):
     """``make_map_view(dataset, window=None, options=None, size=(900, 600))``: a shown map view, its page drawn."""
     from eventmap.desktop.map.map_view import QtMapView
     from eventmap.geo.dates import TimeWindow
-    from eventmap.geo.mapbuild import MapOptions
+    from eventmap.geo.page.config import MapOptions
 
     def make(dataset, window=None, options=None, size=(900, 600)) -> QtMapView:
         view = QtMapView()

@@ -29,7 +29,8 @@ from eventmap.desktop.export import ExportRequest, export_html_text
 from eventmap.desktop.map.map_view import QtMapView
 from eventmap.desktop.map.web import scheme_handler
 from eventmap.geo.importers import load_dataset
-from eventmap.geo.mapbuild import MapOptions, event_details
+from eventmap.geo.page.config import MapOptions
+from eventmap.geo.page.payload import event_details
 
 register_scheme()  # before any QApplication exists (collection runs first)
 
@@ -350,7 +351,7 @@ def test_map_building_never_treats_dataset_text_as_a_template(mode):
     """
     from eventmap.geo.dates import parse_date
     from eventmap.geo.events import Event
-    from eventmap.geo.mapbuild import build_map, render_html
+    from eventmap.geo.page.build import build_map, render_html
 
     code = "{{ lipsum.__globals__.os.getcwd() }}"
     broken = "{{ 'unclosed"  # a template syntax error, if it were one

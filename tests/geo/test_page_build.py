@@ -8,15 +8,10 @@ import pytest
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.events import Event
 from eventmap.geo.importers import load_dataset
-from eventmap.geo.mapbuild import (
-    MapOptions,
-    build_map,
-    category_colors,
-    event_details,
-    event_payload,
-    event_payload_binary,
-    render_html,
-)
+from eventmap.geo.page.build import build_map, render_html
+from eventmap.geo.page.colors import category_colors
+from eventmap.geo.page.config import MapOptions
+from eventmap.geo.page.payload import event_details, event_payload, event_payload_binary
 from eventmap.geo.paths import default_dataset
 
 # Anything that would make the browser fetch: a script, stylesheet, image or
@@ -163,42 +158,3 @@ def test_known_categories_have_fixed_colours():
     assert colors["exercise"] == "#d62728" and colors["trade"] == "#ef8a17"
     assert colors["riots"] not in (colors["trade"], colors["exercise"])
     assert len(set(colors.values())) == 4
-
-
-def test_app_page_is_built_by_folium_once_then_read_from_the_cache(seed, fresh_settings):
-    import sys
-
-    from eventmap.geo.mapbuild import app_page_html
-
-    cats = seed.categories()
-    first = app_page_html(seed.events, TimeWindow.year(2020), MapOptions(title="A"), cats)
-    assert first == render_html(build_map(seed.events, TimeWindow.year(2020), MapOptions(title="A", mode="app"), cats))
-    pages = list((fresh_settings / "cache" / "pages").glob("*.html"))
-    assert len(pages) == 1
-    assert app_page_html(seed.events, TimeWindow.year(2020), MapOptions(title="A"), cats) == first
-    # Anything that changes the page changes its key: never a stale page.
-    other = app_page_html(seed.events, TimeWindow.year(2020), MapOptions(title="B"), cats)
-    assert '"title": "B"' in other and other != first
-    assert len(list((fresh_settings / "cache" / "pages").glob("*.html"))) == 2
-    assert "folium" in sys.modules  # built by folium, as the first call had to
-
-
-def test_a_damaged_page_cache_is_rebuilt(seed, fresh_settings):
-    from eventmap.geo.mapbuild import app_page_html
-
-    cats = seed.categories()
-    page = app_page_html(seed.events, TimeWindow.all_time(), MapOptions(), cats)
-    cached = next((fresh_settings / "cache" / "pages").glob("*.html"))
-    cached.write_bytes(b"\xff\xfe not utf-8")
-    assert app_page_html(seed.events, TimeWindow.all_time(), MapOptions(), cats) == page
-
-
-def test_page_cache_keeps_only_the_newest_pages(seed, fresh_settings, monkeypatch):
-    from eventmap.geo import mapbuild
-
-    monkeypatch.setattr(mapbuild, "PAGE_CACHE_SIZE", 3)
-    for zoom in range(5):
-        mapbuild.app_page_html(seed.events, TimeWindow.all_time(), MapOptions(view=(30.0, 70.0, zoom + 3)), seed.categories())
-    pages = list((fresh_settings / "cache" / "pages").glob("*.html"))
-    assert len(pages) == 3
-    assert any('"view": [30.0, 70.0, 7]' in p.read_text() for p in pages)  # the newest is kept

@@ -1,0 +1,148 @@
+"""How a page is built (:class:`MapOptions`) and what the page script is told (:func:`page_config`).
+
+Pure data: no folium, no I/O beyond the installed basemap of a static page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from eventmap.geo.dates import TimeWindow
+from eventmap.geo.events import CATEGORIES, Event, EventColumns
+from eventmap.geo.page.assets import basemap_json, tile_layer
+from eventmap.geo.page.colors import SEA_COLOR, category_colors
+from eventmap.geo.page.payload import _finite, event_payload
+
+BASEMAPS = ("natural-earth", "natural-earth-110m")
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place whose label stays on the map at every zoom and time."""
+
+    name: str
+    lat: float
+    lon: float
+
+
+@dataclass
+class MapOptions:
+    """How the page is built.
+
+    Attributes
+    ----------
+    title
+        Shown in the title box at the top of the map.
+    mode
+        ``"static"``: the events (with their text) are embedded and the page is
+        self-contained (HTML export). ``"app"``: the page fetches events and
+        basemap from the ``eventmap:`` scheme and talks to Qt over QWebChannel.
+    basemap
+        One of :data:`BASEMAPS`.
+    tiles
+        A key of :data:`~eventmap.geo.page.assets.TILE_PROVIDERS` to draw online
+        tiles over the basemap, or None.
+    sites
+        Places labelled at all times (by default the places the events use, up to 30).
+    cumulative
+        Show everything up to the window's end instead of only the window.
+    """
+
+    title: str = "eventmap"
+    mode: str = "static"
+    basemap: str = "natural-earth"
+    tiles: str | None = None
+    sites: list[Site] | None = None
+    cumulative: bool = False
+    show_legend: bool = True
+    show_title: bool = True
+    fit: tuple[tuple[float, float], tuple[float, float]] | None = None
+    view: tuple[float, float, float] | None = None  # lat, lon, zoom (overrides fit)
+    categories: list[str] | None = None  # all shown when None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def default_sites(events: list[Event], limit: int = 30) -> list[Site]:
+    """One labelled site per place the events use, if there are few enough."""
+    sites: dict[str, Site] = {}
+    for event in events:
+        if event.place and event.place not in sites:
+            sites[event.place] = Site(event.place, event.lat, event.lon)
+            if len(sites) > limit:
+                return []
+    return list(sites.values())
+
+
+def fit_bounds(events: list[Event]) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """South-west and north-east corners around the events, with a margin."""
+    if not events:
+        return None
+    n = len(events)
+    return _bounds(np.fromiter((e.lat for e in events), float, n), np.fromiter((e.lon for e in events), float, n))
+
+
+def _bounds(lat: np.ndarray, lon: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    if lat.size == 0:
+        return None
+    west, south, east, north = float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
+    pad_lat, pad_lon = max(1.0, (north - south) * 0.08), max(1.0, (east - west) * 0.08)
+    return ((max(-85.0, south - pad_lat), west - pad_lon), (min(85.0, north + pad_lat), east + pad_lon))
+
+
+def _window_bounds(events: list[Event], window: TimeWindow, columns: EventColumns | None) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The bounds of the events the window shows, or of all events when it shows none."""
+    if columns is None or len(columns.lo) != len(events):
+        columns = EventColumns.from_events(events)
+    shown = (columns.lo < window.hi) & (columns.hi > window.lo)
+    if shown.any():
+        return _bounds(columns.lat[shown], columns.lon[shown])
+    return _bounds(columns.lat, columns.lon)
+
+
+def page_config(
+    events: list[Event],
+    window: TimeWindow | None = None,
+    options: MapOptions | None = None,
+    categories: list[str] | None = None,
+    columns: EventColumns | None = None,
+) -> dict[str, Any]:
+    """What the page script is told about the page: pure data, no folium.
+
+    See :func:`eventmap.geo.page.build.build_map` for the parameters.
+    """
+    options = options or MapOptions()
+    window = window or TimeWindow.all_time()
+    if categories is None:
+        used = {e.category for e in events}
+        categories = [c for c in CATEGORIES if c in used] + sorted(used - set(CATEGORIES))
+    colors = category_colors(categories)
+    sites = options.sites if options.sites is not None else default_sites(events)
+    bounds = options.fit or _window_bounds(events, window, columns) or ((20.0, 40.0), (60.0, 80.0))
+    config: dict[str, Any] = {
+        "mode": options.mode,
+        "title": options.title,
+        "showTitle": options.show_title,
+        "showLegend": options.show_legend,
+        "window": {"lo": _finite(window.lo), "hi": _finite(window.hi)},
+        "cumulative": options.cumulative,
+        "categories": [{"name": c or "uncategorised", "color": colors[c]} for c in categories],
+        "hidden": [i for i, c in enumerate(categories) if options.categories is not None and c not in options.categories],
+        "sites": [{"name": s.name, "lat": s.lat, "lon": s.lon} for s in sites],
+        "fit": [list(bounds[0]), list(bounds[1])],
+        "view": list(options.view) if options.view else None,
+        "sea": SEA_COLOR,
+        "tiles": tile_layer(options.tiles) if options.tiles else None,
+        **options.extra,
+    }
+    if options.mode == "app":
+        # Relative to the page's own eventmap://<view>/ address.
+        config["events"] = {"url": "events.bin"}
+        config["basemap"] = {"url": f"basemap/{options.basemap}.json"}
+    else:
+        config["events"] = {"data": event_payload(events, categories)}
+        config["basemap"] = {"data": json.loads(basemap_json(options.basemap))}
+    return config

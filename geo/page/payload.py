@@ -1,0 +1,103 @@
+"""The events as the page reads them: columns sorted by start, and popup details.
+
+Two wire forms of the same columns: JSON (embedded in a standalone HTML
+export, with each event's text) and a packed little-endian binary (served to
+the app's page, without text: the page asks Python for details).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+import numpy as np
+
+from eventmap.geo.events import Event, EventColumns
+
+_HTTP_LINK = re.compile(r"(?i)^https?://[^\s]+$")
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def sorted_order(events: list[Event]) -> np.ndarray:
+    """Positions of the events sorted by start (stable), as the page stores them."""
+    starts = np.fromiter((e.lo for e in events), float, len(events))
+    return np.argsort(starts, kind="stable")
+
+
+def event_payload(events: list[Event], categories: list[str], include_text: bool = True) -> dict[str, Any]:
+    """The events as columns sorted by start, as resources/page/core.js reads them.
+
+    ``index`` maps each position back to the event's position in ``events``.
+    Infinite period ends become null. Text columns are present only with
+    ``include_text``; the app asks Python for details instead.
+    """
+    order = sorted_order(events)
+    code = {name: i for i, name in enumerate(categories)}
+    ordered = [events[i] for i in order]
+    payload: dict[str, Any] = {
+        "n": len(ordered),
+        "index": order.tolist(),
+        "lo": [_finite(e.lo) for e in ordered],
+        "hi": [_finite(e.hi) for e in ordered],
+        "lat": [round(e.lat, 6) for e in ordered],
+        "lon": [round(e.lon, 6) for e in ordered],
+        "cat": [code.get(e.category, 0) for e in ordered],
+    }
+    if include_text:
+        payload["text"] = [event_details(e) for e in ordered]
+    return payload
+
+
+def event_payload_binary(events: list[Event], categories: list[str], columns: EventColumns | None = None) -> bytes:
+    """The same columns as :func:`event_payload` without text, packed little-endian.
+
+    Layout: uint32 header length, a JSON header ``{"n": N}`` padded with spaces
+    to a multiple of 8 bytes, then ``lo``/``hi`` float64, ``lat``/``lon``
+    float32, ``index`` uint32 and ``cat`` uint16 arrays of N values each.
+    ``columns`` (the dataset's :class:`~eventmap.geo.events.EventColumns` of
+    ``events``) saves reading every event again.
+    """
+    if columns is None or len(columns.lo) != len(events):
+        columns = EventColumns.from_events(events)
+    order = np.argsort(columns.lo, kind="stable")
+    code = {name: i for i, name in enumerate(categories)}
+    remap = np.array([code.get(name, 0) for name in columns.categories] or [0], dtype="<u2")
+    cat = remap[columns.cat[order]] if len(events) else np.zeros(0, "<u2")
+    return pack_columns(columns.lo[order], columns.hi[order], columns.lat[order], columns.lon[order], order.astype("<u4"), cat)
+
+
+def pack_columns(lo, hi, lat, lon, index, cat) -> bytes:
+    """Pack sorted event columns into the binary layout the page reads."""
+    header = json.dumps({"n": int(len(lo))}).encode()
+    header += b" " * (-(len(header) + 4) % 8)
+    parts = [np.uint32(len(header)).astype("<u4").tobytes(), header]
+    for array, dtype in ((lo, "<f8"), (hi, "<f8"), (lat, "<f4"), (lon, "<f4"), (index, "<u4"), (cat, "<u2")):
+        blob = np.ascontiguousarray(array, dtype=dtype).tobytes()
+        parts.append(blob + b"\0" * (-len(blob) % 8))
+    return b"".join(parts)
+
+
+def event_details(event: Event) -> dict[str, str]:
+    """What a popup or tooltip shows of an event, as plain text fields.
+
+    The page puts these into the DOM as text, never as markup. ``url`` is kept
+    only when it is an http(s) link.
+    """
+    url = event.url.strip()
+    if not _HTTP_LINK.match(url):
+        url = ""
+    return {
+        "id": event.id,
+        "title": event.title or "(untitled)",
+        "when": event.when(),
+        "place": event.place,
+        "category": event.category,
+        "summary": event.summary,
+        "source": event.source_text(),
+        "url": url,
+    }

@@ -1,0 +1,579 @@
+/* eventmap page: the host API (what bridge.js and a static page call), and
+ * the glue between Leaflet, the data (core.js), drawing (draw.js), labels
+ * (labels.js) and the reference layers (layers.js).
+ *
+ * A change from the host (setWindow, setCategories, setSearch, ...) filters
+ * the events near the window through the interval index and redraws the one
+ * events canvas; it never rebuilds the page.
+ *
+ * Dataset text reaches the page only through textContent: never as markup.
+ * The only file that talks to Qt is bridge.js; it listens to eventmap.notify
+ * and forwards Python's calls to eventmap.call.
+ */
+(function (root) {
+  "use strict";
+
+  var Core = root.EventmapCore, Draw = root.EventmapDraw, Labels = root.EventmapLabels, Layers = root.EventmapLayers;
+  var INDIVIDUAL_LIMIT = 15000; // more events than this in view: aggregate into cells
+  var HIT_RADIUS = 9;
+  var num = Core.num;
+
+  var EM = {
+    handlers: {},
+    listeners: [],
+    state: { painted: 0, ready: false, mode: "", shown: 0, inView: 0 },
+  };
+  root.eventmap = EM;
+
+  var map, cfg, d, canvas, ctx, layers = new Layers.ReferenceLayers();
+  var catOn = [], searchMask = null, visible = new Uint32Array(0);
+  var win = { lo: -Infinity, hi: Infinity }, cumulative = false, trailLo = null, trailSteps = 0;
+  var stampBox = null; // animation frames: a corner block whose colour names the change drawn
+  var selected = -1, hoverPos = -1, paintSeq = 0, framePending = false, paintPending = [];
+  var drawn = null; // what the last frame drew, for hit testing
+  var detailsCache = new Map(), detailsWaiting = new Map();
+  var titleBox, windowBox, countBox, tooltip, revealed = false, activeSites = null;
+
+  /* ---- messages to and from the host ------------------------------------ */
+
+  EM.notify = function (name, payload) {
+    for (var i = 0; i < EM.listeners.length; i++) EM.listeners[i](name, payload);
+  };
+
+  EM.call = function (name, payload) {
+    var handler = EM.handlers[name];
+    if (!handler) throw new Error("eventmap: unknown call " + name);
+    return handler(payload || {});
+  };
+
+  /* ---- which events are shown --------------------------------------------- */
+
+  function passes(i) {
+    return catOn[d.cat[i]] && (searchMask === null || searchMask[d.index[i]] === 1);
+  }
+
+  function filter() {
+    var lo = cumulative ? -Infinity : trailLo !== null ? Math.min(trailLo, win.lo) : win.lo;
+    var m = Core.queryIntervals(d.intervals, lo, win.hi, d.lo, d.hi, passes, d.buffer);
+    visible = d.buffer.subarray(0, m);
+    activeSites = null;
+    if (cfg.sites.length && m <= 50000) {
+      activeSites = new Set();
+      for (var j = 0; j < m; j++) activeSites.add(siteKey(d.lat[visible[j]], d.lon[visible[j]]));
+    }
+    var inWindow = m;
+    if (trailLo !== null && !cumulative) for (j = 0, inWindow = 0; j < m; j++) if (d.hi[visible[j]] > win.lo) inWindow++;
+    EM.state.shown = inWindow; // events of the trail fade out and are not counted
+    updateCount();
+    // The hovered marker may be filtered out: its tooltip goes (the next mouse move brings it back).
+    if (hoverPos >= 0) { hoverPos = -1; tooltip.remove(); }
+  }
+
+  function siteKey(lat, lon) {
+    return Math.round(lat * 1e4) + ":" + Math.round(lon * 1e4);
+  }
+
+  function siteActive(site) {
+    // Whether an event shown now is at this site (a site with none is drawn muted).
+    return activeSites === null || activeSites.has(siteKey(site.lat, site.lon));
+  }
+
+  /* ---- details (popup and tooltip text) ---------------------------------- */
+
+  function details(pos) {
+    if (d.text) return Promise.resolve(d.text[pos]);
+    var index = d.index[pos];
+    if (detailsCache.has(index)) return Promise.resolve(detailsCache.get(index));
+    return new Promise(function (resolve) {
+      var waiting = detailsWaiting.get(index);
+      if (waiting) { waiting.push(resolve); return; }
+      detailsWaiting.set(index, [resolve]);
+      EM.notify("detailsRequested", { index: index });
+    });
+  }
+
+  EM.handlers.details = function (p) {
+    detailsCache.set(p.index, p.details);
+    var waiting = detailsWaiting.get(p.index) || [];
+    detailsWaiting.delete(p.index);
+    waiting.forEach(function (resolve) { resolve(p.details); });
+  };
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function popupContent(info) {
+    var box = el("div", "em-popup");
+    box.appendChild(el("div", "em-popup-title", info.title));
+    var meta = [info.when, info.place].filter(Boolean).join(" · ");
+    box.appendChild(el("div", "em-popup-when", meta));
+    if (info.category) {
+      var chip = el("span", "em-chip", info.category);
+      var c = cfg.categories.filter(function (x) { return x.name === info.category; })[0];
+      if (c) chip.style.background = c.color;
+      box.appendChild(chip);
+    }
+    if (info.summary) box.appendChild(el("p", "em-popup-summary", info.summary));
+    if (info.source) box.appendChild(el("div", "em-popup-source", "Source: " + info.source));
+    if (info.url && /^https?:\/\/\S+$/i.test(info.url)) {
+      var a = el("a", "em-popup-link", "Open source link");
+      a.href = info.url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer nofollow";
+      box.appendChild(a);
+    }
+    return box;
+  }
+
+  function openPopup(pos) {
+    details(pos).then(function (info) {
+      if (selected !== pos) return;
+      L.popup({ maxWidth: 340, autoPanPaddingTopLeft: [20, 70], offset: [0, -4] })
+        .setLatLng(shownPosition(pos))
+        .setContent(popupContent(info))
+        .openOn(map);
+      EM.state.popup = { index: d.index[pos], title: info.title };
+      EM.notify("popupOpened", { index: d.index[pos] });
+    });
+  }
+
+  function drawnPoint(pos) {
+    // Where the marker of sorted position `pos` was drawn, in container pixels, or null.
+    if (drawn && drawn.mode === "points") {
+      for (var k = 0; k < drawn.n; k++) if (drawn.pos[k] === pos) return [drawn.x[k], drawn.y[k]];
+    }
+    return null;
+  }
+
+  function shownPosition(pos) {
+    // Where the marker was drawn (co-located events are spread on a ring).
+    var p = drawnPoint(pos);
+    return p ? map.containerPointToLatLng(p) : L.latLng(d.lat[pos], d.lon[pos]);
+  }
+
+  /* ---- frames --------------------------------------------------------------- */
+
+  // A task queued with postMessage runs after the current frame's rendering
+  // (setTimeout(0) may be clamped to several milliseconds).
+  var taskChannel = new MessageChannel(), tasks = [];
+  taskChannel.port1.onmessage = function () {
+    var task = tasks.shift();
+    if (task) task();
+  };
+  function afterThisFrame(task) {
+    tasks.push(task);
+    taskChannel.port2.postMessage(0);
+  }
+
+  function drawNow() {
+    var t0 = performance.now();
+    draw();
+    EM.state.drawMs = performance.now() - t0;
+  }
+
+  // A change from the host (it carries a sequence number) is drawn at once,
+  // and acknowledged when the frame holding it has been rendered: the next
+  // animation frame, then a task queued from it, which runs after that frame's
+  // paint and commit. Redraws for pan and zoom are coalesced to one per frame.
+  function requestFrame(ack) {
+    if (ack === undefined) {
+      if (framePending) return;
+      framePending = true;
+      requestAnimationFrame(function () {
+        framePending = false;
+        drawNow();
+      });
+      return;
+    }
+    drawNow();
+    if (stampBox) stampBox.style.background = Draw.stampColor(ack);
+    paintPending.push(ack);
+    if (paintPending.length > 1) return; // already waiting for the next frame
+    requestAnimationFrame(function () {
+      afterThisFrame(function () {
+        var acks = paintPending, producedAt = performance.timeOrigin + performance.now();
+        paintPending = [];
+        EM.state.painted = ++paintSeq;
+        acks.forEach(function (seq) {
+          EM.notify("painted", {
+            seq: seq, shown: EM.state.shown, inView: EM.state.inView, mode: EM.state.mode,
+            filterMs: EM.state.filterMs, drawMs: EM.state.drawMs, producedAt: producedAt,
+          });
+        });
+      });
+    });
+  }
+
+  function draw() {
+    var size = map.getSize(), ratio = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(size.x * ratio) || canvas.height !== Math.round(size.y * ratio)) {
+      canvas.width = Math.round(size.x * ratio);
+      canvas.height = Math.round(size.y * ratio);
+      canvas.style.width = size.x + "px";
+      canvas.style.height = size.y + "px";
+    }
+    var topLeft = map.containerPointToLayerPoint([0, 0]);
+    L.DomUtil.setPosition(canvas, topLeft);
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, size.x, size.y);
+
+    var origin = map.getPixelOrigin();
+    var view = {
+      scale: 256 * Math.pow(2, map.getZoom()), ox: origin.x + topLeft.x, oy: origin.y + topLeft.y,
+      size: size, zoom: map.getZoom(), ratio: ratio,
+    };
+    var boxes = controlBoxes();
+
+    // Which visible events fall in the view (with a margin for marker size).
+    var m = 12, n = visible.length, xs = new Float32Array(Math.min(n, INDIVIDUAL_LIMIT + 1));
+    var ys = new Float32Array(xs.length), ps = new Uint32Array(xs.length), count = 0, i, k, x, y;
+    for (k = 0; k < n; k++) {
+      i = visible[k];
+      x = d.x[i] * view.scale - view.ox;
+      y = d.y[i] * view.scale - view.oy;
+      if (x < -m || y < -m || x > size.x + m || y > size.y + m) continue;
+      if (count < xs.length) { xs[count] = x; ys[count] = y; ps[count] = i; }
+      count++;
+    }
+    EM.state.inView = count;
+    // Markers first; site labels avoid them; reference labels avoid both.
+    if (count > INDIVIDUAL_LIMIT) drawCells(view, boxes);
+    else drawPoints(xs, ys, ps, count, boxes);
+    var sites = placeSites(view, boxes);
+    layers.drawLabels(ctx, view, boxes);
+    Draw.drawSites(ctx, sites);
+    if (!revealed && d) {
+      // The map stays hidden until its first complete frame, so no picture
+      // of the page ever shows the basemap without its events.
+      revealed = true;
+      map.getContainer().style.visibility = "";
+    }
+  }
+
+  function colors() {
+    return cfg.categories.map(function (c) { return c.color; });
+  }
+
+  function drawPoints(xs, ys, ps, n, boxes) {
+    var groups = Draw.fanOut(xs, ys, n, Draw.RADIUS), R = Draw.RADIUS;
+    if (groups) {
+      Draw.drawLeaders(ctx, groups, xs, ys);
+      groups.forEach(function (g) {
+        if (g.r) boxes.push([g.x - g.r - R, g.y - g.r - R, g.x + g.r + R, g.y + g.r + R]);
+        else boxes.push([xs[g.members[0]] - R, ys[g.members[0]] - R, xs[g.members[0]] + R, ys[g.members[0]] + R]);
+      });
+    }
+    var alpha = trailLo !== null && !cumulative ? function (i) { return Draw.trailAlpha(d.hi[i], win.lo, trailLo, trailSteps); } : null;
+    Draw.drawMarkers(ctx, xs, ys, ps, n, d.cat, colors(), window.devicePixelRatio || 1, alpha);
+    var grid = new Core.Grid(20);
+    for (var k = 0; k < n; k++) {
+      grid.add(xs[k], ys[k], k);
+      if (ps[k] === selected) Draw.drawSelection(ctx, xs[k], ys[k]);
+    }
+    drawn = { mode: "points", n: n, x: xs, y: ys, pos: ps, grid: grid };
+    EM.state.mode = "points";
+  }
+
+  function drawCells(view, boxes) {
+    var cells = Draw.binCells(visible, d.x, d.y, d.cat, view.scale, view.ox, view.oy, view.size, cfg.categories.length);
+    Draw.drawCells(ctx, cells, colors());
+    cells.forEach(function (c) { boxes.push([c.x - c.r, c.y - c.r, c.x + c.r, c.y + c.r]); });
+    drawn = { mode: "cells", cells: cells };
+    EM.state.mode = "cells";
+  }
+
+  function placeSites(view, boxes) {
+    ctx.font = "bold 12px sans-serif";
+    var sites = cfg.sites.map(function (s) {
+      return { name: s.name, x: Core.mercatorX(s.lon) * view.scale - view.ox, y: Core.mercatorY(s.lat) * view.scale - view.oy, active: siteActive(s) };
+    });
+    var placed = Labels.placeSiteLabels(sites, function (text) { return ctx.measureText(text).width; }, view.size, boxes, Draw.RADIUS + 4);
+    EM.state.siteLabels = placed.map(function (p) { return p.name; });
+    EM.state.activeSites = placed.filter(function (p) { return p.active; }).map(function (p) { return p.name; });
+    return placed;
+  }
+
+  function controlBoxes() {
+    // The title box, legend, zoom buttons, scale and attribution: no label under them.
+    var container = map.getContainer(), origin = container.getBoundingClientRect(), boxes = [];
+    container.querySelectorAll(".leaflet-control, .em-title").forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (r.width && r.height) boxes.push([r.left - origin.left - 3, r.top - origin.top - 3, r.right - origin.left + 3, r.bottom - origin.top + 3]);
+    });
+    return boxes;
+  }
+
+  /* ---- pointer ------------------------------------------------------------ */
+
+  function hit(point) {
+    if (!drawn) return null;
+    if (drawn.mode === "cells") {
+      for (var c = 0; c < drawn.cells.length; c++) {
+        var cell = drawn.cells[c];
+        if (Math.hypot(cell.x - point.x, cell.y - point.y) <= cell.r + 2) return { cell: cell };
+      }
+      return null;
+    }
+    var best = Core.nearestPoint(drawn.grid, drawn.x, drawn.y, point.x, point.y, HIT_RADIUS);
+    return best >= 0 ? { pos: drawn.pos[best], x: drawn.x[best], y: drawn.y[best] } : null;
+  }
+
+  function onMouseMove(e) {
+    var h = hit(e.containerPoint);
+    map.getContainer().style.cursor = h ? "pointer" : "";
+    var pos = h && h.pos !== undefined ? h.pos : -1;
+    if (pos === hoverPos) return;
+    hoverPos = pos;
+    if (pos < 0) { tooltip.remove(); return; }
+    details(pos).then(function (info) {
+      if (hoverPos !== pos) return;
+      tooltip.setLatLng(map.containerPointToLatLng([h.x, h.y])).setContent(el("span", "", info.title));
+      tooltip.addTo(map);
+    });
+  }
+
+  function onClick(e) {
+    var h = hit(e.containerPoint);
+    if (!h) {
+      EM.notify("mapClicked", { lat: e.latlng.lat, lon: L.Util.wrapNum(e.latlng.lng, [-180, 180], true) });
+      return;
+    }
+    if (h.cell) {
+      map.setView(map.containerPointToLatLng([h.cell.x, h.cell.y]), Math.min(map.getZoom() + 2, map.getMaxZoom()));
+      return;
+    }
+    select(h.pos, false);
+    EM.notify("selected", { index: d.index[h.pos] });
+  }
+
+  function select(pos, fly) {
+    selected = pos;
+    if (pos < 0) { map.closePopup(); requestFrame(); return; }
+    if (fly) {
+      var target = L.latLng(d.lat[pos], d.lon[pos]);
+      var zoom = Math.max(map.getZoom(), 6);
+      map.once("moveend", function () { openPopup(pos); requestFrame(); });
+      map.flyTo(target, zoom, { duration: 0.5 });
+    } else {
+      openPopup(pos);
+    }
+    requestFrame();
+  }
+
+  /* ---- the controls drawn in the page ------------------------------------ */
+
+  function addTitle() {
+    var box = el("div", "em-title leaflet-control");
+    titleBox = el("div", "em-title-text", cfg.title);
+    windowBox = el("span", "em-window", cfg.windowLabel || "");
+    countBox = el("span", "em-count", "");
+    var line = el("div", "em-title-sub");
+    line.appendChild(windowBox);
+    line.appendChild(countBox);
+    box.appendChild(titleBox);
+    box.appendChild(line);
+    if (!cfg.showTitle) box.style.display = "none";
+    L.DomEvent.disableClickPropagation(box);
+    map.getContainer().appendChild(box);
+  }
+
+  function updateCount() {
+    if (!countBox) return;
+    var total = d ? d.n : 0;
+    countBox.textContent = " · " + EM.state.shown.toLocaleString("en-US") + " of " + total.toLocaleString("en-US") + (total === 1 ? " event" : " events");
+  }
+
+  function addLegend() {
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var box = el("div", "em-legend");
+      box.appendChild(el("div", "em-legend-title", "Category"));
+      cfg.categories.forEach(function (c, i) {
+        var row = el("div", "em-legend-row");
+        var sw = el("span", "em-swatch");
+        sw.style.background = c.color;
+        row.appendChild(sw);
+        row.appendChild(el("span", "", c.name));
+        row.dataset.index = String(i);
+        if (!catOn[i]) row.classList.add("em-off");
+        box.appendChild(row);
+      });
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    if (cfg.showLegend) legend.addTo(map);
+    EM.legend = legend;
+  }
+
+  function refreshLegend() {
+    var box = EM.legend.getContainer();
+    if (!box) return;
+    box.querySelectorAll(".em-legend-row").forEach(function (row) {
+      row.classList.toggle("em-off", !catOn[Number(row.dataset.index)]);
+    });
+  }
+
+  function fitPadding(options) {
+    // Keep the events clear of the title box (top) and the legend (bottom right).
+    var size = map.getSize(), small = size.x < 500 || size.y < 350;
+    options.paddingTopLeft = small ? [10, 10] : [30, cfg.showTitle ? 75 : 20];
+    options.paddingBottomRight = small ? [10, 10] : [cfg.showLegend ? 130 : 30, 30];
+    return options;
+  }
+
+  /* ---- calls from the host ------------------------------------------------ */
+
+  EM.handlers.setWindow = function (p) {
+    win = { lo: num(p.lo, -Infinity), hi: num(p.hi, Infinity) };
+    if (p.cumulative !== undefined) cumulative = !!p.cumulative;
+    trailLo = p.trailLo === undefined || p.trailLo === null ? null : p.trailLo;
+    trailSteps = p.trailSteps || 0;
+    if (p.label !== undefined && windowBox) windowBox.textContent = p.label;
+    var t0 = performance.now();
+    filter();
+    EM.state.filterMs = performance.now() - t0;
+    requestFrame(p.seq);
+  };
+
+  EM.handlers.setCategories = function (p) {
+    var hidden = new Set(p.hidden || []);
+    catOn = cfg.categories.map(function (_, i) { return !hidden.has(i); });
+    refreshLegend();
+    filter();
+    requestFrame(p.seq);
+  };
+
+  EM.handlers.setSearch = function (p) {
+    // p.indices: dataset positions matching the search, or null for no search.
+    if (p.indices === null || p.indices === undefined) searchMask = null;
+    else {
+      searchMask = new Uint8Array(d.n);
+      for (var i = 0; i < p.indices.length; i++) searchMask[p.indices[i]] = 1;
+    }
+    filter();
+    requestFrame(p.seq);
+  };
+
+  EM.handlers.select = function (p) {
+    var pos = p.index === null || p.index === undefined || p.index < 0 ? -1 : d.posOf[p.index];
+    select(pos, p.fly !== false && pos >= 0);
+  };
+
+  EM.handlers.fitAll = function (p) {
+    map.fitBounds(cfg.fit, fitPadding({}));
+    requestFrame(p.seq);
+  };
+
+  EM.handlers.setView = function (p) {
+    map.setView([p.lat, p.lon], p.zoom, { animate: false });
+    requestFrame(p.seq);
+  };
+
+  EM.handlers.setTitle = function (p) {
+    titleBox.textContent = p.title;
+    titleBox.parentNode.style.display = p.show === false ? "none" : "";
+    requestFrame(p.seq);
+  };
+
+  EM.handlers.setLegend = function (p) {
+    if (p.show) EM.legend.addTo(map); else EM.legend.remove();
+    requestFrame(p.seq);
+  };
+
+  EM.handlers.repaint = function (p) {
+    requestFrame(p.seq);
+  };
+
+  EM.handlers.getState = function () {
+    var c = map.getCenter(), b = map.getBounds();
+    var shown = [];
+    if (visible.length <= 5000) for (var k = 0; k < visible.length; k++) shown.push(d.index[visible[k]]);
+    return JSON.stringify({
+      ready: EM.state.ready, painted: EM.state.painted, mode: EM.state.mode,
+      shown: EM.state.shown, inView: EM.state.inView, visible: shown.sort(function (a, b) { return a - b; }),
+      center: [c.lat, c.lng], zoom: map.getZoom(),
+      bounds: [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]],
+      size: [map.getSize().x, map.getSize().y],
+      siteLabels: EM.state.siteLabels, activeSites: EM.state.activeSites, selected: selected >= 0 ? d.index[selected] : null,
+      popup: EM.state.popup || null, title: titleBox ? titleBox.textContent : "",
+      windowLabel: windowBox ? windowBox.textContent : "",
+      count: countBox ? countBox.textContent : "",
+    });
+  };
+
+  EM.markerPoint = function (index) {
+    // Where the event at dataset position `index` is drawn now, in container pixels, or null.
+    return d && index >= 0 && index < d.n ? drawnPoint(d.posOf[index]) : null;
+  };
+
+  /* ---- start ---------------------------------------------------------------- */
+
+  function load(source, binary) {
+    if (source.data) return Promise.resolve(source.data);
+    return fetch(source.url).then(function (r) {
+      if (!r.ok) throw new Error("could not load " + source.url + " (" + r.status + ")");
+      return binary ? r.arrayBuffer() : r.json();
+    });
+  }
+
+  EM.start = function (leafletMap, config) {
+    map = leafletMap;
+    cfg = config;
+    win = { lo: num(cfg.window.lo, -Infinity), hi: num(cfg.window.hi, Infinity) };
+    cumulative = !!cfg.cumulative;
+    var hidden = new Set(cfg.hidden || []);
+    catOn = cfg.categories.map(function (_, i) { return !hidden.has(i); });
+    // Quarter steps let the first view fit the events snugly (everything is vector).
+    map.options.zoomSnap = cfg.zoomSnap !== undefined ? cfg.zoomSnap : 0.25;
+    map.getContainer().style.visibility = "hidden";
+    if (cfg.zoomControl === false && map.zoomControl) map.zoomControl.remove();
+    map.getContainer().style.background = cfg.sea;
+    map.attributionControl.setPrefix("Leaflet");
+    map.attributionControl.addAttribution("Basemap: Natural Earth");
+    if (cfg.view) map.setView([cfg.view[0], cfg.view[1]], cfg.view[2], { animate: false });
+    else map.fitBounds(cfg.fit, fitPadding({ animate: false }));
+
+    var pane = map.createPane("eventmapEvents");
+    pane.style.zIndex = 450;
+    pane.style.pointerEvents = "none";
+    canvas = L.DomUtil.create("canvas", "em-canvas", pane);
+    ctx = canvas.getContext("2d");
+    tooltip = L.tooltip({ direction: "top", offset: [0, -8], className: "em-tooltip" });
+    addTitle();
+    if (cfg.frameStamp) {
+      stampBox = document.createElement("div");
+      stampBox.className = "em-stamp";
+      stampBox.style.cssText = "position:absolute;left:0;top:0;width:4px;height:4px;z-index:10000;pointer-events:none";
+      map.getContainer().appendChild(stampBox);
+    }
+
+    map.on("move", function () { requestFrame(); });
+    map.on("zoomanim", function () { canvas.style.visibility = "hidden"; });
+    map.on("zoomend", function () { canvas.style.visibility = ""; requestFrame(); });
+    map.on("resize", function () { requestFrame(); });
+    map.on("mousemove", onMouseMove);
+    map.on("mouseout", function () { hoverPos = -1; tooltip.remove(); });
+    map.on("click", onClick);
+    map.on("popupclose", function () { EM.state.popup = null; });
+
+    Promise.all([load(cfg.basemap, false), load(cfg.events, cfg.mode === "app")])
+      .then(function (loaded) {
+        layers.addBasemap(map, loaded[0]);
+        if (cfg.tiles) layers.addTiles(map, cfg.tiles, function (name) { EM.notify("tilesFailed", { name: name }); });
+        d = Core.prepare(cfg.mode === "app" ? Core.fromBinary(loaded[1]) : Core.fromJson(loaded[1]));
+        if (cfg.search) EM.handlers.setSearch({ indices: cfg.search });
+        addLegend();
+        filter();
+        EM.state.ready = true;
+        EM.notify("ready", { n: d.n });
+        requestFrame(0);
+      })
+      .catch(function (err) {
+        EM.notify("error", { message: String(err && err.message ? err.message : err) });
+      });
+  };
+})(window);
