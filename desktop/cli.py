@@ -1,13 +1,14 @@
 """The ``eventmap`` command: the desktop app, and commands that need no window.
 
     eventmap [FILE] [--year Y | --from DATE --to DATE] [--screenshot OUT.png]
-    eventmap validate FILE
+    eventmap validate FILE|SOURCE [--table T | --query SQL] [--time-limit S]
     eventmap geocode NAME [--country CC] [--online]
-    eventmap export -o OUT [--dataset FILE] [--year Y | --from D --to D] [--size WxH] [--scale N] [--basemap NAME] [--with-table]
+    eventmap export -o OUT [--dataset FILE|SOURCE [--table T | --query SQL]] [--year Y | --from D --to D] [--size WxH] [--scale N] [--basemap NAME] [--with-table]
     eventmap export -o OUT.{mp4,webm,gif,webp} [--from D --to D] [--step UNIT] [--window LENGTH] [--fps N] [--hold-last S] [--trail N]
     eventmap import FILE -o OUT.geojson|OUT.parquet [--parquet-geometry wkb|lonlat]
     eventmap bench [--sizes 1000,10000] [--json OUT]
 
+SOURCE is a database: duckdb:FILE?table=T or postgresql://USER@HOST/DB?table=T (no password in it).
 Exit codes: 0 done, 1 bad data (one line per problem), 2 bad usage.
 Qt is imported only by the commands that draw.
 """
@@ -56,6 +57,14 @@ def window_from_args(args: argparse.Namespace) -> TimeWindow:
     return TimeWindow.all_time()
 
 
+def _add_database_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("database source (duckdb:FILE or postgresql://USER@HOST/DB; the password from ~/.pgpass or PGPASSWORD)")
+    pick = group.add_mutually_exclusive_group()
+    pick.add_argument("--table", help="read this table (or view)")
+    pick.add_argument("--query", metavar="SQL", help="read the rows of this query (run read-only)")
+    group.add_argument("--time-limit", type=float, default=None, metavar="S", help="stop the query after S seconds (default 120)")
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in text.lower().split("x"))
@@ -84,13 +93,15 @@ def _parser_commands() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="check an event file and summarise it")
     validate.add_argument("file")
+    _add_database_arguments(validate)
     geocode = sub.add_parser("geocode", help="look a place name up (offline gazetteer unless --online)")
     geocode.add_argument("name")
     geocode.add_argument("--country", help="ISO country code to prefer, e.g. RU or US")
     geocode.add_argument("--online", action="store_true", help="also ask OpenStreetMap Nominatim (network)")
     export = sub.add_parser("export", help="write the map as .png, .pdf, .html, the events as .geojson, or an animation (.mp4, .webm, .gif, .webp)")
     export.add_argument("-o", "--output", required=True, metavar="OUT")
-    export.add_argument("--dataset", metavar="FILE", help="event file (default: the bundled dataset)")
+    export.add_argument("--dataset", metavar="FILE", help="event file or database source (default: the bundled dataset)")
+    _add_database_arguments(export)
     _add_window_arguments(export)
     export.add_argument("--size", type=_size, default=None, help="image size in pixels, e.g. 1600x1000 (default 1200x800; 1280x720 for animations)")
     export.add_argument("--scale", type=float, default=1.0, help="pixel density: 2 for a sharp 2x image")
@@ -107,6 +118,7 @@ def _parser_commands() -> argparse.ArgumentParser:
     animation.add_argument("--trail", type=int, default=None, metavar="STEPS", help="events fade out over this many steps after their window")
     imp = sub.add_parser("import", help="convert any supported file into a canonical eventmap GeoJSON, or GeoParquet (.parquet)")
     imp.add_argument("file")
+    _add_database_arguments(imp)
     imp.add_argument("-o", "--output", required=True, metavar="OUT.geojson|OUT.parquet")
     imp.add_argument("--parquet-geometry", choices=("wkb", "lonlat"), default="wkb",
                      help="for .parquet: a GeoParquet WKB geometry column (default) or plain longitude/latitude columns")
@@ -117,18 +129,28 @@ def _parser_commands() -> argparse.ArgumentParser:
     return parser
 
 
-def load(path: str | None):
-    """Load an event file (the bundled dataset when None)."""
+def load(path: str | None, args: argparse.Namespace | None = None):
+    """Load an event file (the bundled dataset when None), or a database source with --table/--query."""
+    from eventmap.geo.databases import is_database_source, parse_source, read_database
     from eventmap.geo.importers import load_dataset
     from eventmap.geo.paths import default_dataset
 
+    table, query = getattr(args, "table", None), getattr(args, "query", None)
+    if is_database_source(path) or table or query:
+        if path is None:
+            raise UsageError("--table and --query need a database source (duckdb:FILE or postgresql://...)")
+        try:
+            source = parse_source(path, table=table, query=query, time_limit=getattr(args, "time_limit", None))
+        except EventmapError as exc:
+            raise UsageError(exc.message) from None
+        return read_database(source)
     return load_dataset(path or default_dataset())
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from eventmap.geo.validate import validate_dataset
 
-    report = validate_dataset(load(args.file))
+    report = validate_dataset(load(args.file, args))
     for line in report.lines():
         print(line)
     return 1 if report.problems else 0
@@ -149,7 +171,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.with_table and suffix != ".pdf":
         raise UsageError("--with-table: only for PDF exports")
     window = window_from_args(args)
-    dataset = load(args.dataset)
+    dataset = load(args.dataset, args)
     hidden: frozenset[str] = frozenset()
     if args.category:
         unknown = sorted(set(args.category) - set(dataset.categories()))
@@ -216,7 +238,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from eventmap.geo.convert import run_import
 
-    return run_import(args.file, args.output, parquet_geometry=args.parquet_geometry)
+    return run_import(args.file, args.output, parquet_geometry=args.parquet_geometry, load=lambda src: load(src, args))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

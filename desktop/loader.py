@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from eventmap.desktop.dialogs.warnings_dialog import show_warnings
+from eventmap.geo.databases import DatabaseRead, DatabaseSource
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
-from eventmap.geo.importers import load_dataset
+from eventmap.geo.importers import Progress, load_dataset
 
 log = logging.getLogger("eventmap")
 
@@ -36,9 +38,11 @@ class _Reader(QObject):
     progressed = Signal(float)
     finished = Signal()
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read: Callable[[Progress], Dataset] | None = None, stop: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.path = path
+        self.read = read or (lambda progress: load_dataset(self.path, progress=progress))
+        self.stop = stop  # stops a read that does not report progress for a while (a database query)
         self.dataset: Dataset | None = None
         self.error: EventmapError | None = None
         self._cancel = threading.Event()
@@ -51,6 +55,8 @@ class _Reader(QObject):
 
     def cancel(self) -> None:
         self._cancel.set()
+        if self.stop is not None:
+            self.stop()
 
     def is_running(self) -> bool:
         return self._thread.is_alive()
@@ -65,7 +71,7 @@ class _Reader(QObject):
 
     def _run(self) -> None:
         try:
-            self.dataset = load_dataset(self.path, progress=self._progress)
+            self.dataset = self.read(self._progress)
         except EventmapError as exc:
             self.error = exc
         except MemoryError:
@@ -100,12 +106,36 @@ def load_with_progress(parent: QWidget | None, path: str | Path) -> Dataset | No
         _busy = False
 
 
-def _load(parent: QWidget | None, path: Path) -> Dataset | None:
-    reader = _Reader(path)
+def load_database_with_progress(parent: QWidget | None, source: DatabaseSource, password: str | None = None) -> Dataset | None:
+    """Read a database source like a file (:func:`load_with_progress`): off the GUI thread, with Cancel.
+
+    The progress dialog names the source and its time limit; Cancel stops
+    the running query on the server.
+
+    Raises
+    ------
+    EventmapError
+        If the source cannot be read; the caller keeps the data it had.
+    """
+    global _busy
+    label = source.label()
+    if _busy:
+        raise EventmapError(f"{label}: another file is still being read; wait for it or cancel it first")
+    _busy = True
+    try:
+        run = DatabaseRead(source, password)
+        text = f"Reading {label}…\n(time limit {source.time_limit:g} s; Cancel stops the query)"
+        return _load(parent, Path(source.database), _Reader(Path(source.database), run.run, run.cancel), text, label)
+    finally:
+        _busy = False
+
+
+def _load(parent: QWidget | None, path: Path, reader: _Reader | None = None, text: str | None = None, name: str | None = None) -> Dataset | None:
+    reader = reader or _Reader(path)
     dialog = QProgressDialog(parent)
     dialog.setObjectName("loadProgress")
     dialog.setWindowTitle("Opening")
-    label = QLabel(f"Reading {path.name}…")
+    label = QLabel(text or f"Reading {path.name}…")
     label.setTextFormat(Qt.TextFormat.PlainText)  # a file name is not markup
     dialog.setLabel(label)
     dialog.setCancelButtonText("Cancel")
@@ -145,5 +175,5 @@ def _load(parent: QWidget | None, path: Path) -> Dataset | None:
     dataset = reader.dataset
     assert dataset is not None
     if dataset.warnings:
-        show_warnings(parent, dataset.warnings, path.name)
+        show_warnings(parent, dataset.warnings, name or path.name)
     return dataset

@@ -43,6 +43,7 @@ from eventmap.desktop.widgets.qt_recent_menu import QtRecentMenu
 from eventmap.desktop.widgets.qt_search import QtSearch
 from eventmap.desktop.widgets.qt_time_slider import SPEEDS, QtTimeSlider
 from eventmap.desktop.widgets.qt_year_filter import QtYearFilter
+from eventmap.geo.databases import DatabaseSource
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
@@ -165,6 +166,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = self.menus["file"] = bar.addMenu("&File")
         file.addAction(self._action("open", "&Open…", self._on_open, "Ctrl+O", "Open an event file (GeoJSON, CSV, KML, KMZ, Parquet, GeoPackage)"))
+        file.addAction(self._action("open_database", "Open &Database…", self._on_open_database, None,
+                                    "Read events from a DuckDB file or a PostgreSQL/PostGIS table or query"))
         self.recent_menu = QtRecentMenu(self.settings, self.remember, self)
         self.recent_menu.openRequested.connect(guarded(self.open_path))
         file.addMenu(self.recent_menu)
@@ -289,6 +292,46 @@ class MainWindow(QMainWindow):
     def open_sample(self) -> bool:
         """Open the dataset that comes with eventmap (Help ▸ Sample Dataset)."""
         return self.open_path(default_dataset())
+
+    def open_database(self, source: DatabaseSource, password: str | None = None) -> bool:
+        """Open a database table or query; on failure show why and keep the current dataset.
+
+        Returns True when it was opened.
+        """
+        if not self.may_replace():
+            return False
+        from eventmap.desktop.loader import load_database_with_progress
+
+        label = source.label()
+        try:
+            dataset = load_database_with_progress(self, source, password)
+        except EventmapError as exc:
+            self.show_database_error(label, exc)
+            return False
+        if dataset is None:
+            self.statusBar().showMessage(f"Did not open {label}", STATUS_MS)
+            return False
+        self.show_dataset(dataset)
+        self.settings.add_recent_database(source.text())
+        self.settings.database_time_limit = source.time_limit
+        if self.remember:
+            self.settings.save()
+        warnings = f" ({len(dataset.warnings)} warnings)" if dataset.warnings else ""
+        self.statusBar().showMessage(f"Opened {label}: {len(dataset):,} events{warnings}", STATUS_MS)
+        return True
+
+    def show_database_error(self, label: str, error: EventmapError) -> None:
+        lines = error.lines()
+        QMessageBox.warning(self, "Could not open the database", "\n".join(lines[:MAX_ERROR_LINES]))
+        self.statusBar().showMessage(f"Could not open {label}; still showing {self.state.dataset.name}", STATUS_MS)
+
+    def _on_open_database(self) -> None:
+        from eventmap.desktop.dialogs.database_dialog import QtOpenDatabaseDialog
+
+        dialog = QtOpenDatabaseDialog(self, self.settings.recent_databases, self.settings.database_time_limit)
+        dialog.sourceChosen.connect(guarded(self.open_database))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def _load(self, path: Path) -> Dataset | None:
         from eventmap.desktop.loader import load_with_progress

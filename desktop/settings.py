@@ -37,6 +37,9 @@ class Settings:
     window_state: str = ""  # QMainWindow.saveState(), base64 (docks and toolbars)
     last_dataset: str = ""
     recent_files: list[str] = field(default_factory=list)
+    # Database sources as text (duckdb:FILE?table=T, postgresql://USER@HOST/DB?table=T): never a password.
+    recent_databases: list[str] = field(default_factory=list)
+    database_time_limit: float = 120.0
     basemap: str = "natural-earth"
     export_dir: str = ""
     export_format: str = "png"
@@ -64,6 +67,7 @@ class Settings:
             if value is not None and _same_kind(value, default):
                 setattr(settings, f.name, float(value) if isinstance(default, float) else value)
         settings.recent_files = [p for p in settings.recent_files if isinstance(p, str)][:MAX_RECENT]
+        settings.recent_databases = [p for p in settings.recent_databases if isinstance(p, str)][:MAX_RECENT]
         return settings
 
     def save(self, path: Path | None = None) -> None:
@@ -80,6 +84,14 @@ class Settings:
         text = str(Path(path).resolve())
         self.recent_files = [text] + [p for p in self.recent_files if p != text][: MAX_RECENT - 1]
         self.last_dataset = text
+
+    def add_recent_database(self, text: str) -> None:
+        """Put a database source first in the recent sources, any password taken out first."""
+        from eventmap.geo.databases import strip_password  # noqa: PLC0415
+
+        if text.startswith(("postgresql://", "postgres://")):
+            text = strip_password(text)[0]
+        self.recent_databases = [text] + [p for p in self.recent_databases if p != text][: MAX_RECENT - 1]
 
     def forget_recent(self, path: str | Path) -> None:
         text = str(path)

@@ -42,3 +42,12 @@ def fresh_settings(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("EVENTMAP_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("EVENTMAP_CACHE_DIR", str(home / "cache"))
     return home
+
+
+@pytest.fixture
+def pg_url():
+    """The URL of the PostgreSQL/PostGIS test server (tools/pg_test_server.sh, started by .ci/run), on a Unix socket."""
+    url = os.environ.get("EVENTMAP_TEST_PG")
+    if not url:
+        pytest.skip("no PostgreSQL test server: run tools/pg_test_server.sh start DIR and set EVENTMAP_TEST_PG to the URL it prints")
+    return url
