@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.state.categoriesChanged.connect(guarded(self._update_counts))
         self.state.searchChanged.connect(guarded(self._update_counts))
         self.state.dirtyChanged.connect(self.setWindowModified)
-        self.table.eventsSelected.connect(guarded(self.distance_label.show_selection))
+        self.state.selectionSetChanged.connect(guarded(self.distance_label.show_selection))
         self.map_link.tilesFailed.connect(guarded(self._on_tiles_failed))
         self.view.bridge.pageError.connect(guarded(lambda message: self.statusBar().showMessage(f"Map: {message}", STATUS_MS)))
         self._on_dataset_changed()

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.events import Dataset, Event
 from eventmap.geo.view import ViewFilter, count_text, search_mask, visible_mask
+from eventmap.geo.viewport import Viewport
 
 
 class ViewState(QObject):
@@ -27,7 +28,11 @@ class ViewState(QObject):
     windowChanged, categoriesChanged, searchChanged
         A filter changed (the page is told; never rebuilt).
     selectionChanged(int)
-        The selected event's position in ``dataset.events`` (-1 for none).
+        The current event's position in ``dataset.events`` (-1 for none).
+    selectionSetChanged(list)
+        The positions of every selected event (the table's rows, the two a distance is measured between).
+    viewportChanged
+        The map's centre, zoom or bounds changed (reported by the page).
     dirtyChanged(bool)
         Whether there are unsaved edits.
     """
@@ -38,6 +43,8 @@ class ViewState(QObject):
     categoriesChanged = Signal()
     searchChanged = Signal()
     selectionChanged = Signal(int)
+    selectionSetChanged = Signal(list)
+    viewportChanged = Signal()
     dirtyChanged = Signal(bool)
 
     def __init__(self, dataset: Dataset | None = None, parent: QObject | None = None) -> None:
@@ -47,6 +54,8 @@ class ViewState(QObject):
         self._search_mask: np.ndarray | None = None
         self._visible: np.ndarray | None = None  # the visible mask, computed once per change
         self._selected = -1
+        self._selection: tuple[int, ...] = ()
+        self._viewport: Viewport | None = None
         self._dirty = False
 
     # --- dataset ------------------------------------------------------------
@@ -66,9 +75,14 @@ class ViewState(QObject):
         self._selected = -1
         self._search_mask = search_mask(dataset, self._view.search)
         self._visible = None
+        self._viewport = None  # the new page fits its own events
+        had_selection = bool(self._selection)
+        self._selection = ()
         self._set_dirty(False)
         self.datasetChanged.emit()
         self.selectionChanged.emit(-1)
+        if had_selection:
+            self.selectionSetChanged.emit([])
 
     def replace_events(self, events: list[Event], selected: int = -1) -> None:
         """Replace the events after an edit (used by undoable commands)."""
@@ -76,10 +90,16 @@ class ViewState(QObject):
         self._dataset.invalidate()
         self._search_mask = search_mask(self._dataset, self._view.search)
         self._visible = None
-        self._selected = selected if 0 <= selected < len(events) else -1
+        selected = selected if 0 <= selected < len(events) else -1
+        if selected >= 0 and not self.visible_mask()[selected]:
+            selected = -1  # an event added outside the window is not shown: nothing to select, no popup
+        self._selected = selected
+        old_selection, self._selection = self._selection, (selected,) if selected >= 0 else ()
         self._set_dirty(True)
         self.eventsEdited.emit()
         self.selectionChanged.emit(self._selected)
+        if self._selection != old_selection:
+            self.selectionSetChanged.emit(list(self._selection))
 
     @property
     def dirty(self) -> bool:
@@ -115,6 +135,18 @@ class ViewState(QObject):
             self.categoriesChanged.emit()
         if view.search != old.search:
             self.searchChanged.emit()
+        self._drop_hidden_selection()
+
+    def _drop_hidden_selection(self) -> None:
+        """A selected event the filter now hides is no longer selected (its popup closes with it)."""
+        if not self._selection and self._selected < 0:
+            return
+        mask = self.visible_mask()
+        kept = tuple(i for i in self._selection if mask[i])
+        if kept == self._selection and (self._selected < 0 or mask[self._selected]):
+            return
+        current = self._selected if self._selected >= 0 and mask[self._selected] else (kept[-1] if kept else -1)
+        self._apply_selection(kept, current)
 
     @property
     def window(self) -> TimeWindow:
@@ -156,10 +188,43 @@ class ViewState(QObject):
         return self._selected
 
     def set_selected(self, index: int) -> None:
+        """Select one event (-1: none); it becomes the whole selection."""
         index = index if 0 <= index < len(self._dataset.events) else -1
-        if index != self._selected:
-            self._selected = index
-            self.selectionChanged.emit(index)
+        self._apply_selection((index,) if index >= 0 else (), index)
+
+    @property
+    def selection(self) -> tuple[int, ...]:
+        """Every selected event's position, in the order they were given."""
+        return self._selection
+
+    def set_selection(self, indices: list[int] | tuple[int, ...], current: int | None = None) -> None:
+        """Select several events; ``current`` (by default the last) is the one whose popup and form follow."""
+        n = len(self._dataset.events)
+        kept = tuple(dict.fromkeys(i for i in indices if 0 <= i < n))
+        if current is None or current not in kept:
+            current = kept[-1] if kept else -1
+        self._apply_selection(kept, current)
+
+    def _apply_selection(self, selection: tuple[int, ...], current: int) -> None:
+        changed_set = selection != self._selection
+        self._selection = selection
+        if current != self._selected:
+            self._selected = current
+            self.selectionChanged.emit(current)
+        if changed_set:
+            self.selectionSetChanged.emit(list(selection))
+
+    # --- the map's viewport ----------------------------------------------------------
+
+    @property
+    def viewport(self) -> Viewport | None:
+        """What the map shows, as the page last reported it (None before its first report)."""
+        return self._viewport
+
+    def set_viewport(self, viewport: Viewport | None) -> None:
+        if viewport != self._viewport:
+            self._viewport = viewport
+            self.viewportChanged.emit()
 
     # --- derived --------------------------------------------------------------------
 

@@ -9,8 +9,51 @@ pixels, the same extent; more device pixels (2x) only make it sharper.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 View = tuple[float, float, float]  # latitude, longitude, zoom
+
+
+@dataclass(frozen=True, slots=True)
+class Viewport:
+    """What a map shows: its centre, zoom and bounds, and its size in pixels.
+
+    Attributes
+    ----------
+    center
+        ``(latitude, longitude)`` of the middle of the map.
+    zoom
+        The Web Mercator zoom level (fractional zooms allowed).
+    bounds
+        ``((south, west), (north, east))`` in degrees.
+    size
+        ``(width, height)`` in CSS pixels.
+    """
+
+    center: tuple[float, float]
+    zoom: float
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    size: tuple[int, int] = (0, 0)
+
+    @classmethod
+    def from_report(cls, report: dict[str, Any]) -> Viewport | None:
+        """The viewport a page reports (``center``, ``zoom``, ``bounds``, ``size``), or None when it is incomplete."""
+        try:
+            lat, lon = (float(v) for v in report["center"])
+            (south, west), (north, east) = ((float(a), float(b)) for a, b in report["bounds"])
+            zoom = float(report["zoom"])
+            width, height = (int(v) for v in report.get("size") or (0, 0))
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not all(math.isfinite(v) for v in (lat, lon, south, west, north, east, zoom)):
+            return None
+        return cls((lat, lon), zoom, ((south, west), (north, east)), (width, height))
+
+    @property
+    def view(self) -> View:
+        """``(latitude, longitude, zoom)``."""
+        return (self.center[0], self.center[1], self.zoom)
 
 
 def view_for_size(view: View, screen_size: tuple[int, int], size: tuple[int, int]) -> View:

@@ -215,9 +215,9 @@ class QtEventTable(QTableView):
         events = self.selected_events()
         current = self.selectionModel().currentIndex()
         if current.isValid() and self.selectionModel().isRowSelected(current.row(), QModelIndex()):
-            self.state.set_selected(self.table_model.event_index(current.row()))
+            self.state.set_selection(events, self.table_model.event_index(current.row()))
         elif events:
-            self.state.set_selected(events[-1])
+            self.state.set_selection(events, events[-1])
         self.eventsSelected.emit(events)
 
     def _on_selection_changed(self, index: int | None = None) -> None:

@@ -62,11 +62,14 @@ def test_selection_follows_the_model_both_ways(state, table):
     assert state.selected == table.model().data(table.model().index(2, 0), INDEX_ROLE)
     state.set_selected(12)
     assert table.selected_events() == [12]
-    # An event the filter hides has no row to select.
+    # An event the filter hides has no row, and is no longer selected (no popup over a hidden marker).
     state.set_window(TimeWindow.year(2014))
-    assert table.selected_events() == []
+    assert table.selected_events() == [] and state.selected == -1
     state.set_window(TimeWindow.all_time())
-    assert table.selected_events() == [12]
+    assert table.selected_events() == [] and state.selected == -1
+    table.selectRow(2)
+    table.selectionModel().select(table.model().index(3, 0), table.selectionModel().SelectionFlag.Select | table.selectionModel().SelectionFlag.Rows)
+    assert len(state.selection) == 2 and state.selection == tuple(table.selected_events())  # the set lives in the model
 
 
 def test_category_boxes_and_search_set_the_model(qtbot, state):
