@@ -158,3 +158,19 @@ def test_known_categories_have_fixed_colours():
     assert colors["exercise"] == "#d62728" and colors["trade"] == "#ef8a17"
     assert colors["riots"] not in (colors["trade"], colors["exercise"])
     assert len(set(colors.values())) == 4
+
+
+def test_dataset_text_is_never_rewritten_in_the_page():
+    """Text shaped like the page's own names or its nonce placeholder stays as written."""
+    texts = ["@NONCE@", "map_" + "ab" * 16, "element_" + "0f" * 16, "event_layer_" + "12" * 16, 'nonce="x" <script']
+    events = [Event(id=f"r{i}", title=t, summary=t, place=t, category="trade", source=t, lon=70 + i, lat=30) for i, t in enumerate(texts)]
+    html = render_html(build_map(events, None, MapOptions(title="@NONCE@ map_" + "cd" * 16)))
+    config = embedded_config(html)
+    assert [t["title"] for t in config["events"]["data"]["text"]] == texts
+    assert [t["summary"] for t in config["events"]["data"]["text"]] == texts
+    assert config["title"] == "@NONCE@ map_" + "cd" * 16
+    assert "<title>@NONCE@ map_" + "cd" * 16 + "</title>" in html
+    # The nonce is on the page's own script tags and in its policy, nowhere else.
+    nonce = re.search(r"'nonce-(\w+)'", html).group(1)
+    assert html.count(nonce) == len(re.findall(r"<script\b", html)) + 1
+    assert all(f'nonce="{nonce}"' in tag for tag in re.findall(r"<script\b[^>]*>", html))
