@@ -56,9 +56,11 @@ def event_payload(events: list[Event], categories: list[str], include_text: bool
 def event_payload_binary(events: list[Event], categories: list[str], columns: EventColumns | None = None) -> bytes:
     """The same columns as :func:`event_payload` without text, packed little-endian.
 
-    Layout: uint32 header length, a JSON header ``{"n": N}`` padded with spaces
-    to a multiple of 8 bytes, then ``lo``/``hi`` float64, ``lat``/``lon``
-    float32, ``index`` uint32 and ``cat`` uint16 arrays of N values each.
+    Layout: uint32 header length, a JSON header ``{"n": N, "cat": B}`` padded
+    with spaces to a multiple of 8 bytes, then ``lo``/``hi`` float64,
+    ``lat``/``lon`` float32, ``index`` uint32 and ``cat`` arrays of N values
+    each, every array padded to 8 bytes. ``cat`` is uint16 (B = 2), or uint32
+    (B = 4) when there are more categories than uint16 can number.
     ``columns`` (the dataset's :class:`~eventmap.geo.events.EventColumns` of
     ``events``) saves reading every event again.
     """
@@ -66,17 +68,24 @@ def event_payload_binary(events: list[Event], categories: list[str], columns: Ev
         columns = EventColumns.from_events(events)
     order = np.argsort(columns.lo, kind="stable")
     code = {name: i for i, name in enumerate(categories)}
-    remap = np.array([code.get(name, 0) for name in columns.categories] or [0], dtype="<u2")
-    cat = remap[columns.cat[order]] if len(events) else np.zeros(0, "<u2")
+    dtype = category_code_type(len(categories))
+    remap = np.array([code.get(name, 0) for name in columns.categories] or [0], dtype=dtype)
+    cat = remap[columns.cat[order]] if len(events) else np.zeros(0, dtype)
     return pack_columns(columns.lo[order], columns.hi[order], columns.lat[order], columns.lon[order], order.astype("<u4"), cat)
 
 
+def category_code_type(count: int) -> str:
+    """The numpy type of category codes for ``count`` categories: uint16, or uint32 past 65,536."""
+    return "<u2" if count <= 1 << 16 else "<u4"
+
+
 def pack_columns(lo, hi, lat, lon, index, cat) -> bytes:
-    """Pack sorted event columns into the binary layout the page reads."""
-    header = json.dumps({"n": int(len(lo))}).encode()
+    """Pack sorted event columns into the binary layout the page reads (``cat`` uint16 or uint32)."""
+    cat_type = "<u4" if np.asarray(cat).dtype.itemsize > 2 else "<u2"
+    header = json.dumps({"n": int(len(lo)), "cat": int(cat_type[-1])}).encode()
     header += b" " * (-(len(header) + 4) % 8)
     parts = [np.uint32(len(header)).astype("<u4").tobytes(), header]
-    for array, dtype in ((lo, "<f8"), (hi, "<f8"), (lat, "<f4"), (lon, "<f4"), (index, "<u4"), (cat, "<u2")):
+    for array, dtype in ((lo, "<f8"), (hi, "<f8"), (lat, "<f4"), (lon, "<f4"), (index, "<u4"), (cat, cat_type)):
         blob = np.ascontiguousarray(array, dtype=dtype).tobytes()
         parts.append(blob + b"\0" * (-len(blob) % 8))
     return b"".join(parts)

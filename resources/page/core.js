@@ -81,7 +81,7 @@
       n: n,
       lo: new Float64Array(n), hi: new Float64Array(n),
       lat: Float64Array.from(p.lat), lon: Float64Array.from(p.lon),
-      index: Uint32Array.from(p.index), cat: Uint16Array.from(p.cat),
+      index: Uint32Array.from(p.index), cat: (p.cat.some(function (c) { return c > 65535; }) ? Uint32Array : Uint16Array).from(p.cat),
       text: p.text || null,
     };
     for (i = 0; i < n; i++) {
@@ -104,7 +104,8 @@
     }
     var lo = take(Float64Array, 8), hi = take(Float64Array, 8);
     var lat = take(Float32Array, 4), lon = take(Float32Array, 4);
-    var index = take(Uint32Array, 4), cat = take(Uint16Array, 2);
+    // Category codes are uint16, or uint32 for more than 65,536 categories.
+    var index = take(Uint32Array, 4), cat = header.cat === 4 ? take(Uint32Array, 4) : take(Uint16Array, 2);
     return { n: n, lo: lo, hi: hi, lat: lat, lon: lon, index: index, cat: cat, text: null };
   }
 

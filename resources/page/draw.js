@@ -177,19 +177,30 @@
     ctx.stroke();
   }
 
+  function markerOrder(ps, n, cat) {
+    // The markers k in category order (stable): categories are stamped in
+    // legend order, whatever their number (a pass per category would cost
+    // categories x markers).
+    var order = new Uint32Array(n);
+    for (var k = 0; k < n; k++) order[k] = k;
+    return order.sort(function (a, b) { return cat[ps[a]] - cat[ps[b]] || a - b; });
+  }
+
   function drawMarkers(ctx, xs, ys, ps, n, cat, colors, ratio, alpha) {
-    // Drawn in device pixels, on whole pixels, so stamped markers stay sharp;
-    // one pass per category keeps the draw order stable. ``alpha(i)``, if
-    // given, is each event's opacity (a fading trail, a lighter uncertain date).
+    // Drawn in device pixels, on whole pixels, so stamped markers stay sharp.
+    // ``alpha(i)``, if given, is each event's opacity (a fading trail, a
+    // lighter uncertain date).
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    for (var c = 0; c < colors.length; c++) {
-      var sprite = null, offset = 0;
-      for (var k = 0; k < n; k++) {
-        if (cat[ps[k]] !== c) continue;
-        if (!sprite) { sprite = markerSprite(colors[c], ratio); offset = sprite.px / 2; }
-        if (alpha) ctx.globalAlpha = alpha(ps[k]);
-        ctx.drawImage(sprite.canvas, Math.round(xs[k] * ratio - offset), Math.round(ys[k] * ratio - offset));
+    var order = markerOrder(ps, n, cat), current = -1, sprite = null, offset = 0;
+    for (var j = 0; j < n; j++) {
+      var k = order[j], c = cat[ps[k]];
+      if (c !== current) {
+        current = c;
+        sprite = markerSprite(colors[c] || "#6b6b6b", ratio);
+        offset = sprite.px / 2;
       }
+      if (alpha) ctx.globalAlpha = alpha(ps[k]);
+      ctx.drawImage(sprite.canvas, Math.round(xs[k] * ratio - offset), Math.round(ys[k] * ratio - offset));
     }
     ctx.globalAlpha = 1;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -275,7 +286,7 @@
 
   var api = {
     RADIUS: RADIUS, CELL: CELL, FAN_LIMIT: FAN_LIMIT,
-    fanOut: fanOut, binCells: binCells,
+    fanOut: fanOut, binCells: binCells, markerOrder: markerOrder,
     markerSprite: markerSprite, drawLeaders: drawLeaders, drawMarkers: drawMarkers, drawSelection: drawSelection, trailAlpha: trailAlpha, stampColor: stampColor,
     drawCells: drawCells, drawSites: drawSites,
   };

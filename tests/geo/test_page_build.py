@@ -174,3 +174,34 @@ def test_dataset_text_is_never_rewritten_in_the_page():
     nonce = re.search(r"'nonce-(\w+)'", html).group(1)
     assert html.count(nonce) == len(re.findall(r"<script\b", html)) + 1
     assert all(f'nonce="{nonce}"' in tag for tag in re.findall(r"<script\b[^>]*>", html))
+
+
+def _decode_binary(blob):
+    import numpy as np
+
+    header_len = int(np.frombuffer(blob[:4], "<u4")[0])
+    header = json.loads(blob[4 : 4 + header_len])
+    n, offset, columns = header["n"], 4 + header_len, {}
+    for name, dtype in (("lo", "<f8"), ("hi", "<f8"), ("lat", "<f4"), ("lon", "<f4"), ("index", "<u4"), ("cat", "<u%d" % header.get("cat", 2))):
+        columns[name] = np.frombuffer(blob, dtype, n, offset)
+        offset += -(-n * np.dtype(dtype).itemsize // 8) * 8
+    assert offset == len(blob)
+    return header, columns
+
+
+def test_more_categories_than_uint16_can_number():
+    n = 70_000
+    events = [Event(id=f"e{i}", title=f"e{i}", lon=(i % 360) - 180, lat=(i % 170) - 85, category=f"c{i}") for i in range(n)]
+    categories = [f"c{i}" for i in range(n)]
+    header, columns = _decode_binary(event_payload_binary(events, categories))
+    assert header["cat"] == 4
+    # Every event keeps its own category: codes past 65,535 do not wrap.
+    assert [categories[c] for c in columns["cat"][:3]] == [events[i].category for i in columns["index"][:3]]
+    assert sorted(columns["cat"].tolist()) == list(range(n))
+    assert (columns["cat"] == columns["index"]).all()
+    # The JSON form of a standalone page holds the same codes.
+    payload = event_payload(events, categories, include_text=False)
+    assert max(payload["cat"]) == n - 1
+    # Few categories stay at two bytes an event.
+    header, columns = _decode_binary(event_payload_binary(events[:10], categories[:10]))
+    assert header["cat"] == 2 and columns["cat"].dtype.itemsize == 2

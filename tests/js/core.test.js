@@ -149,3 +149,20 @@ test("the binary payload is read as Python packs it", () => {
   assert.equal(d.hi[1], Infinity);
   assert.ok(Math.abs(d.x[0] - Core.mercatorX(73)) < 1e-12);
 });
+
+test("category codes past 65,535 survive both wire forms", () => {
+  // JSON (a standalone page)
+  const json = Core.fromJson({ n: 2, index: [0, 1], lo: [0, 1], hi: [1, 2], lat: [0, 0], lon: [0, 0], cat: [70000, 3] });
+  assert.deepEqual(Array.from(json.cat), [70000, 3]);
+  // binary with uint32 codes: header {"n": 1, "cat": 4}
+  let header = JSON.stringify({ n: 1, cat: 4 });
+  while ((header.length + 4) % 8) header += " ";
+  const buf = new ArrayBuffer(4 + header.length + 6 * 8), view = new DataView(buf);
+  view.setUint32(0, header.length, true);
+  new Uint8Array(buf, 4, header.length).set(new TextEncoder().encode(header));
+  const off = 4 + header.length;
+  new Float64Array(buf, off, 1).set([0]);
+  new Float64Array(buf, off + 8, 1).set([1]);
+  new Uint32Array(buf, off + 40, 1).set([123456]);
+  assert.equal(Core.fromBinary(buf).cat[0], 123456);
+});

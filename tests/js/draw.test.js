@@ -83,3 +83,8 @@ test("leader lines never cross in random clusters", () => {
     }
   }
 });
+
+test("markers are stamped in category order, stable within a category", () => {
+  const ps = Uint32Array.from([0, 1, 2, 3, 4]), cat = Uint32Array.from([70001, 2, 70001, 0, 2]);
+  assert.deepEqual(Array.from(Draw.markerOrder(ps, 5, cat)), [3, 1, 4, 0, 2]);
+});
