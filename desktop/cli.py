@@ -116,6 +116,7 @@ def _parser_commands() -> argparse.ArgumentParser:
     animation.add_argument("--fps", type=float, default=None, help="frames per second (default 4)")
     animation.add_argument("--hold-last", type=float, default=None, metavar="SECONDS", help="keep the last frame on screen this long (default 0)")
     animation.add_argument("--trail", type=int, default=None, metavar="STEPS", help="events fade out over this many steps after their window")
+    export.add_argument("--legend-all", action="store_true", help="list every category in the legend, not only those shown")
     imp = sub.add_parser("import", help="convert any supported file into a canonical eventmap GeoJSON, or GeoParquet (.parquet)")
     imp.add_argument("file")
     _add_database_arguments(imp)
@@ -180,7 +181,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         hidden = frozenset(set(dataset.categories()) - set(args.category))
     request = ExportRequest(
         out=Path(args.output), dataset=dataset, size=args.size or ((1280, 720) if animated else (1200, 800)), scale=args.scale,
-        basemap=args.basemap, title=args.title, with_table=args.with_table,
+        basemap=args.basemap, title=args.title, with_table=args.with_table, legend_all=args.legend_all,
         view=ViewFilter(window=window, cumulative=args.cumulative, hidden=hidden, search=args.search),
     )
     if animated:

@@ -38,6 +38,7 @@ class ExportRequest:
     map_view: tuple[float, float, float] | None = None
     map_size: tuple[int, int] | None = None
     with_table: bool = False  # PDF: list the events shown on the pages after the map
+    legend_all: bool = False  # the legend lists every category, not only those shown
 
     def kind(self) -> str:
         suffix = Path(self.out).suffix.lower()
@@ -85,6 +86,7 @@ class ExportRequest:
             basemap=self.basemap,
             cumulative=self.view.cumulative,
             view=map_view,
+            legend_all=self.legend_all,
             categories=shown_categories(self.dataset, self.view),
             extra=extra,
         )

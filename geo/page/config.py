@@ -50,6 +50,8 @@ class MapOptions:
         Places labelled at all times (by default the places the events use, up to 30).
     cumulative
         Show everything up to the window's end instead of only the window.
+    legend_all
+        List every category in the legend, not only those of the events shown.
     """
 
     title: str = "eventmap"
@@ -59,6 +61,7 @@ class MapOptions:
     sites: list[Site] | None = None
     cumulative: bool = False
     show_legend: bool = True
+    legend_all: bool = False
     show_title: bool = True
     fit: tuple[tuple[float, float], tuple[float, float]] | None = None
     view: tuple[float, float, float] | None = None  # lat, lon, zoom (overrides fit)
@@ -127,6 +130,7 @@ def page_config(
         "title": options.title,
         "showTitle": options.show_title,
         "showLegend": options.show_legend,
+        "legendAll": options.legend_all,
         "window": {"lo": _finite(window.lo), "hi": _finite(window.hi)},
         "cumulative": options.cumulative,
         "categories": [{"name": c or "uncategorised", "color": colors[c]} for c in categories],

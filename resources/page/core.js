@@ -185,6 +185,21 @@
     return m;
   }
 
+  /* ---- the legend ------------------------------------------------------------ */
+
+  function legendRows(counts, on, keepAll, limit) {
+    // Which categories the legend lists, in legend order: those with an event
+    // shown (or every category with keepAll, hidden ones marked off), at most
+    // `limit` rows and a count of the rest. -> {rows: [{cat, off}], more}
+    var rows = [], more = 0;
+    for (var c = 0; c < counts.length; c++) {
+      if (!keepAll && !(on[c] && counts[c] > 0)) continue;
+      if (rows.length < limit) rows.push({ cat: c, off: !on[c] });
+      else more++;
+    }
+    return { rows: rows, more: more };
+  }
+
   /* ---- a spatial hash grid (container pixels) ------------------------------ */
 
   function Grid(cell) {
@@ -230,7 +245,7 @@
     mercatorX: mercatorX, mercatorY: mercatorY,
     greatCircleDistance: greatCircleDistance, greatCirclePoints: greatCirclePoints, formatDistance: formatDistance,
     num: num, fromJson: fromJson, fromBinary: fromBinary, prepare: prepare,
-    buildIntervalIndex: buildIntervalIndex, lowerBound: lowerBound, queryIntervals: queryIntervals,
+    buildIntervalIndex: buildIntervalIndex, lowerBound: lowerBound, queryIntervals: queryIntervals, legendRows: legendRows,
     Grid: Grid, nearestPoint: nearestPoint,
   };
   root.EventmapCore = api;

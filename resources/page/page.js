@@ -15,6 +15,7 @@
 
   var Core = root.EventmapCore, Draw = root.EventmapDraw, Labels = root.EventmapLabels, Layers = root.EventmapLayers;
   var INDIVIDUAL_LIMIT = 15000; // more events than this in view: aggregate into cells
+  var LEGEND_ROWS = 12; // categories listed at most; the rest are counted
   var HIT_RADIUS = 9;
   var num = Core.num;
 
@@ -26,7 +27,7 @@
   root.eventmap = EM;
 
   var map, cfg, d, canvas, ctx, layers = new Layers.ReferenceLayers();
-  var catOn = [], searchMask = null, visible = new Uint32Array(0);
+  var catOn = [], catShown = new Uint32Array(0), searchMask = null, visible = new Uint32Array(0), legendKey = "";
   var win = { lo: -Infinity, hi: Infinity }, cumulative = false, trailLo = null, trailSteps = 0;
   var stampBox = null; // animation frames: a corner block whose colour names the change drawn
   var selected = -1, hoverPos = -1, paintSeq = 0, framePending = false, paintPending = [];
@@ -49,11 +50,15 @@
   /* ---- which events are shown --------------------------------------------- */
 
   function passes(i) {
-    return catOn[d.cat[i]] && (searchMask === null || searchMask[d.index[i]] === 1);
+    // Counts what it lets through by category, for the legend.
+    var c = d.cat[i];
+    if (catOn[c] && (searchMask === null || searchMask[d.index[i]] === 1)) { catShown[c]++; return true; }
+    return false;
   }
 
   function filter() {
     var lo = cumulative ? -Infinity : trailLo !== null ? Math.min(trailLo, win.lo) : win.lo;
+    catShown.fill(0);
     var m = Core.queryIntervals(d.intervals, lo, win.hi, d.lo, d.hi, passes, d.buffer);
     visible = d.buffer.subarray(0, m);
     activeSites = null;
@@ -65,6 +70,7 @@
     if (trailLo !== null && !cumulative) for (j = 0, inWindow = 0; j < m; j++) if (d.hi[visible[j]] > win.lo) inWindow++;
     EM.state.shown = inWindow; // events of the trail fade out and are not counted
     updateCount();
+    refreshLegend();
     // The hovered marker may be filtered out: its tooltip goes (the next mouse move brings it back).
     if (hoverPos >= 0) { hoverPos = -1; tooltip.remove(); }
   }
@@ -391,30 +397,42 @@
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var box = el("div", "em-legend");
-      box.appendChild(el("div", "em-legend-title", "Category"));
-      cfg.categories.forEach(function (c, i) {
-        var row = el("div", "em-legend-row");
-        var sw = el("span", "em-swatch");
-        sw.style.background = c.color;
-        row.appendChild(sw);
-        row.appendChild(el("span", "", c.name));
-        row.dataset.index = String(i);
-        if (!catOn[i]) row.classList.add("em-off");
-        box.appendChild(row);
-      });
       L.DomEvent.disableClickPropagation(box);
+      legendKey = "";
+      fillLegend(box);
       return box;
     };
-    if (cfg.showLegend) legend.addTo(map);
     EM.legend = legend;
+    if (cfg.showLegend) legend.addTo(map);
+  }
+
+  function fillLegend(box) {
+    // The categories of the events shown (all of them with cfg.legendAll),
+    // rebuilt only when that list changes: a slider move rarely touches it.
+    var listed = Core.legendRows(catShown, catOn, !!cfg.legendAll, LEGEND_ROWS);
+    var key = listed.rows.map(function (r) { return r.cat + (r.off ? "-" : ""); }).join(",") + "+" + listed.more;
+    if (key === legendKey) return;
+    legendKey = key;
+    box.textContent = "";
+    box.appendChild(el("div", "em-legend-title", "Category"));
+    listed.rows.forEach(function (r) {
+      var c = cfg.categories[r.cat], row = el("div", "em-legend-row");
+      var sw = el("span", "em-swatch");
+      sw.style.background = c.color;
+      row.appendChild(sw);
+      row.appendChild(el("span", "", c.name));
+      row.dataset.index = String(r.cat);
+      if (r.off) row.classList.add("em-off");
+      box.appendChild(row);
+    });
+    if (listed.more) box.appendChild(el("div", "em-legend-more", "and " + listed.more.toLocaleString("en-US") + " more"));
+    if (!listed.rows.length) box.appendChild(el("div", "em-legend-more", "no events shown"));
+    EM.state.legend = listed.rows.map(function (r) { return cfg.categories[r.cat].name; });
   }
 
   function refreshLegend() {
-    var box = EM.legend.getContainer();
-    if (!box) return;
-    box.querySelectorAll(".em-legend-row").forEach(function (row) {
-      row.classList.toggle("em-off", !catOn[Number(row.dataset.index)]);
-    });
+    var box = EM.legend && EM.legend.getContainer();
+    if (box && box.parentNode) fillLegend(box);
   }
 
   function fitPadding(options) {
@@ -442,7 +460,6 @@
   EM.handlers.setCategories = function (p) {
     var hidden = new Set(p.hidden || []);
     catOn = cfg.categories.map(function (_, i) { return !hidden.has(i); });
-    refreshLegend();
     filter();
     requestFrame(p.seq);
   };
@@ -480,7 +497,7 @@
   };
 
   EM.handlers.setLegend = function (p) {
-    if (p.show) EM.legend.addTo(map); else EM.legend.remove();
+    if (p.show) { legendKey = ""; EM.legend.addTo(map); } else EM.legend.remove();
     requestFrame(p.seq);
   };
 
@@ -499,7 +516,7 @@
       bounds: [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]],
       size: [map.getSize().x, map.getSize().y],
       siteLabels: EM.state.siteLabels, activeSites: EM.state.activeSites, selected: selected >= 0 ? d.index[selected] : null,
-      popup: EM.state.popup || null, title: titleBox ? titleBox.textContent : "",
+      popup: EM.state.popup || null, title: titleBox ? titleBox.textContent : "", legend: EM.state.legend || [],
       windowLabel: windowBox ? windowBox.textContent : "",
       count: countBox ? countBox.textContent : "",
     });
@@ -527,6 +544,7 @@
     cumulative = !!cfg.cumulative;
     var hidden = new Set(cfg.hidden || []);
     catOn = cfg.categories.map(function (_, i) { return !hidden.has(i); });
+    catShown = new Uint32Array(cfg.categories.length);
     // Quarter steps let the first view fit the events snugly (everything is vector).
     map.options.zoomSnap = cfg.zoomSnap !== undefined ? cfg.zoomSnap : 0.25;
     map.getContainer().style.visibility = "hidden";
@@ -566,8 +584,8 @@
         if (cfg.tiles) layers.addTiles(map, cfg.tiles, function (name) { EM.notify("tilesFailed", { name: name }); });
         d = Core.prepare(cfg.mode === "app" ? Core.fromBinary(loaded[1]) : Core.fromJson(loaded[1]));
         if (cfg.search) EM.handlers.setSearch({ indices: cfg.search });
-        addLegend();
         filter();
+        addLegend();
         EM.state.ready = true;
         EM.notify("ready", { n: d.n });
         requestFrame(0);

@@ -28,8 +28,38 @@ def test_png_export_is_painted_and_shows_the_markers(qapp, tmp_path):
     # The 2020 events: exercise (red), diplomacy (green), trade (orange) markers.
     for rgb in (0xD62728, 0x2B9A3E, 0xEF8A17):
         assert any((c & 0xFFFFFF) == rgb for c in found), hex(rgb)
-    # No defence event (blue) touches 2020 (the legend, bottom right, lists it anyway).
-    assert not any((c & 0xFFFFFF) == 0x1F5FA8 for c in colours(image, 2, right=image.width() - 160))
+    # No defence event (blue) touches 2020, and the legend lists only what is shown.
+    assert not any((c & 0xFFFFFF) == 0x1F5FA8 for c in colours(image, 1))
+
+
+def test_legend_lists_what_is_shown_or_everything_when_asked(qapp, tmp_path):
+    seed = load_dataset(default_dataset())
+    out = tmp_path / "all-legend.png"
+    export(ExportRequest(out=out, dataset=seed, view=ViewFilter(window=TimeWindow.year(2020)), size=(900, 600), legend_all=True))
+    # The legend (bottom right) keeps the categories with no 2020 event: defence (blue), energy (purple).
+    image = QImage(str(out))
+    legend = {image.pixel(x, y) & 0xFFFFFF for x in range(700, 900) for y in range(400, 600)}
+    assert 0x1F5FA8 in legend and 0x8E4FBF in legend
+
+
+def test_the_page_legend_follows_the_filters(qtbot, make_map_view):
+    seed = load_dataset(default_dataset())
+    view = make_map_view(seed, TimeWindow.year(2020))
+
+    def legend():
+        states = []
+        view.state(states.append)
+        qtbot.waitUntil(lambda: bool(states), timeout=10_000)
+        return states[0]["legend"]
+
+    assert legend() == ["exercise", "diplomacy", "trade"]
+    codes = {c: i for i, c in enumerate(seed.categories())}
+    with qtbot.waitSignal(view.framePainted, timeout=10_000):
+        view.set_hidden_categories([codes["exercise"]])
+    assert legend() == ["diplomacy", "trade"]
+    with qtbot.waitSignal(view.framePainted, timeout=10_000):
+        view.set_window(TimeWindow.all_time(), "all time")
+    assert legend() == [c for c in seed.categories() if c != "exercise"]
 
 
 def test_png_export_at_2x_doubles_the_pixels(qapp, tmp_path):

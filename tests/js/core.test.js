@@ -166,3 +166,14 @@ test("category codes past 65,535 survive both wire forms", () => {
   new Uint32Array(buf, off + 40, 1).set([123456]);
   assert.equal(Core.fromBinary(buf).cat[0], 123456);
 });
+
+test("the legend lists the categories shown, or all of them when asked", () => {
+  const counts = Uint32Array.from([3, 0, 1, 0, 5]), on = [true, true, true, false, false];
+  assert.deepEqual(Core.legendRows(counts, on, false, 12), { rows: [{ cat: 0, off: false }, { cat: 2, off: false }], more: 0 });
+  const all = Core.legendRows(counts, on, true, 12);
+  assert.deepEqual(all.rows.map((r) => [r.cat, r.off]), [[0, false], [1, false], [2, false], [3, true], [4, true]]);
+  // Many categories: the first rows and a count of the rest.
+  const many = Core.legendRows(new Uint32Array(70000).fill(1), new Array(70000).fill(true), false, 12);
+  assert.equal(many.rows.length, 12);
+  assert.equal(many.more, 70000 - 12);
+});
