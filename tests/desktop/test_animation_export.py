@@ -60,9 +60,12 @@ def test_mp4_has_one_frame_per_year_and_frames_differ_where_the_events_do(qapp, 
     # Below the top band, consecutive frames differ exactly when the years' events differ.
     shown = drawn_per_year()
     for k in range(10):
-        change = np.abs(map_area(frames[k]) - map_area(frames[k + 1])).max()
+        diff = np.abs(map_area(frames[k]) - map_area(frames[k + 1])).max(axis=2)
+        change = diff.max()
         if shown[k] == shown[k + 1]:
-            assert change < 40, (YEARS[k], YEARS[k + 1], change)
+            # H.264 leaves a little noise on sharp text edges (a handful of pixels): no more than that.
+            noisy = int((diff > 40).sum())
+            assert noisy <= 12, (YEARS[k], YEARS[k + 1], change, noisy)
         else:
             assert change > 80, (YEARS[k], YEARS[k + 1], change)
     assert shown[0] == shown[1] and shown[3] == shown[4] == frozenset() != shown[6]  # both branches run
