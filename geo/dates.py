@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -28,6 +29,16 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _DAY_MS = 86_400_000.0
 
+# The supported dates, decided here once: every instant an event covers lies in
+# [MIN_MS, MAX_MS), the years 1-9998 in UTC. Python's datetime ends at year 9999
+# and starts at year 1; a year-1 date with a positive zone offset (0001-01-01T00:30+01:00)
+# is year 0 in UTC and could not be shown. The slider steps one period past the
+# data, so the last year datetime can hold is kept free.
+MIN_YEAR, MAX_YEAR = 1, 9998
+MIN_MS = (datetime(MIN_YEAR, 1, 1, tzinfo=timezone.utc) - _EPOCH) / timedelta(milliseconds=1)
+MAX_MS = (datetime(MAX_YEAR + 1, 1, 1, tzinfo=timezone.utc) - _EPOCH) / timedelta(milliseconds=1)
+RANGE_TEXT = f"the years {MIN_YEAR}-{MAX_YEAR} (UTC)"
+
 _ISO = re.compile(
     r"""^(?P<year>[+-]?\d{4})
         (?:-(?P<month>\d{2})
@@ -38,7 +49,7 @@ _ISO = re.compile(
             )?
           )?
         )?$""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
 
 
@@ -63,6 +74,31 @@ class PartialDate:
 OPEN = PartialDate(OPEN_TEXT, "open", -math.inf, math.inf)
 
 
+def in_range(lo: float, hi: float) -> bool:
+    """Whether the period ``[lo, hi)`` (epoch ms; infinite for open ends) lies within the supported dates."""
+    return (lo == -math.inf or MIN_MS <= lo < MAX_MS) and (hi == math.inf or MIN_MS < hi <= MAX_MS)
+
+
+def clamp_ms(ms: float) -> float:
+    """``ms`` moved into the supported dates (infinities kept): for showing, never for data."""
+    if ms != ms:
+        return ms
+    if math.isinf(ms):
+        return ms
+    return min(max(ms, MIN_MS), MAX_MS)
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with full-width and other non-ASCII decimal digits (Arabic-Indic, Devanagari...) as ASCII.
+
+    Full-width punctuation (``－``, ``：``) becomes ASCII too (NFKC). ASCII text is returned unchanged.
+    """
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
+
+
 def _ms(moment: datetime) -> float:
     return (moment - _EPOCH) / timedelta(milliseconds=1)
 
@@ -83,15 +119,24 @@ def parse_date(text: str) -> PartialDate:
     """Parse an ISO 8601 date at year, month, day or date-time precision.
 
     Date-times without a zone are taken as UTC. ``..`` gives the open end.
+    Non-ASCII digits (full-width, Arabic-Indic) are read as their ASCII
+    digits, and the date's text is the ASCII form.
 
     Raises
     ------
     EventmapError
-        If ``text`` is not such a date, or names a day that does not exist.
+        If ``text`` is not such a date, names a day that does not exist, or
+        falls outside the supported dates (:data:`RANGE_TEXT`) in UTC.
     """
     if not isinstance(text, str):
-        raise EventmapError(f"{text!r} is not a date (expected text like 2020-11-08)")
-    stripped = text.strip()
+        raise EventmapError(f"{_short(text)!r} is not a date (expected text like 2020-11-08)")
+    date = _parse_date(ascii_digits(text).strip(), text)
+    if not date.is_open and not in_range(date.lo, date.hi):
+        raise EventmapError(f"{_short(text)!r} is outside {RANGE_TEXT}, the dates eventmap supports")
+    return date
+
+
+def _parse_date(stripped: str, text: str) -> PartialDate:
     if stripped == OPEN_TEXT:
         return OPEN
     if stripped[-1:] in _QUALIFIERS or stripped[:1] == "[":
@@ -101,8 +146,8 @@ def parse_date(text: str) -> PartialDate:
         raise EventmapError(f"{_short(text)!r} is not an ISO 8601 date (expected 2014, 2015-08 or 2020-11-08)")
     parts = match.groupdict()
     year = int(parts["year"])
-    if not 1 <= year <= 9998:
-        raise EventmapError(f"{_short(text)!r}: year {year} is outside 1-9998")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise EventmapError(f"{_short(text)!r}: year {year} is outside {RANGE_TEXT}, the dates eventmap supports")
     try:
         if parts["month"] is None:
             lo = datetime(year, 1, 1, tzinfo=timezone.utc)
@@ -156,17 +201,21 @@ def _parse_qualified(text: str) -> PartialDate:
 
 
 def date_from_ms(ms: float, precision: str = "day") -> PartialDate:
-    """The partial date of the given precision containing the instant ``ms``."""
-    moment = _EPOCH + timedelta(milliseconds=ms)
+    """The partial date of the given precision containing the instant ``ms``.
+
+    An instant outside the supported dates gives the nearest supported one.
+    """
+    moment = _utc(ms)
+    day = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"  # not strftime: %Y drops zeros before 1000
     if precision == "year":
         return parse_date(f"{moment.year:04d}")
     if precision == "month":
         return parse_date(f"{moment.year:04d}-{moment.month:02d}")
     if precision == "day":
-        return parse_date(moment.strftime("%Y-%m-%d"))
+        return parse_date(day)
     if precision == "minute":
-        return parse_date(moment.strftime("%Y-%m-%dT%H:%MZ"))
-    return parse_date(moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        return parse_date(f"{day}T{moment.hour:02d}:{moment.minute:02d}Z")
+    return parse_date(f"{day}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z")
 
 
 def _short(text: object, limit: int = 40) -> str:
@@ -175,7 +224,8 @@ def _short(text: object, limit: int = 40) -> str:
 
 
 def _utc(ms: float) -> datetime:
-    return _EPOCH + timedelta(milliseconds=ms)
+    # Clamped, so that no instant a window or label is given can overflow datetime.
+    return _EPOCH + timedelta(milliseconds=min(max(ms, MIN_MS), MAX_MS - 1))
 
 
 def format_date(date: PartialDate | None) -> str:
@@ -250,6 +300,11 @@ class TimeWindow:
 
     lo: float = -math.inf
     hi: float = math.inf
+
+    def __post_init__(self) -> None:
+        # A window never holds an instant outside the supported dates (infinite ends stay open).
+        object.__setattr__(self, "lo", clamp_ms(self.lo))
+        object.__setattr__(self, "hi", clamp_ms(self.hi))
 
     @classmethod
     def all_time(cls) -> TimeWindow:

@@ -36,6 +36,14 @@ class Event:
     ``start`` and ``end`` are partial dates; ``end`` is None for an event that
     lasts exactly its start period; both None for an undated event, shown at
     every time. Either may be the open date ``..``.
+
+    So that a load and save keep what a file said: ``extra`` holds the other
+    properties, ``feature_extra`` the other feature members, ``coords_rest``
+    the point's coordinates past longitude and latitude (elevation...),
+    ``geometry_extra`` the geometry's other members (``bbox``, ``crs``), and
+    ``written`` the id, title and category exactly as written where eventmap
+    reads them normalised (a number id, a category in capitals, a title with
+    blanks around it); they are saved as written while the event keeps them.
     """
 
     id: str
@@ -51,6 +59,14 @@ class Event:
     url: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     feature_extra: dict[str, Any] = field(default_factory=dict)
+    coords_rest: tuple[Any, ...] = ()
+    geometry_extra: dict[str, Any] | None = None
+    written: dict[str, Any] | None = None
+
+    @property
+    def elevation(self) -> Any:
+        """The third coordinate of the point as the file gave it (None if it had two)."""
+        return self.coords_rest[0] if self.coords_rest else None
 
     @property
     def lo(self) -> float:
@@ -216,10 +232,9 @@ def _coordinate(value: Any, low: float, high: float) -> float | None:
         return value if low <= value <= high else None  # NaN fails the comparison
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    value = float(value)
-    if not math.isfinite(value) or not low <= value <= high:
+    if not low <= value <= high:  # before float(): 10**400 is an int float() cannot hold
         return None
-    return value
+    return float(value)
 
 
 def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
@@ -248,19 +263,33 @@ def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
     start = end = None
     value = props.get("start")
     if value is not None and value != "":
-        start = _date(value, where, "start")
+        start = _date(value, where, "start", warnings)
     value = props.get("end")
     if value is not None and value != "":
-        end = _date(value, where, "end")
+        end = _date(value, where, "end", warnings)
     if not span_is_valid(start, end):
         raise EventmapError(f"{where}: ends ({end.text}) before it starts ({start.text})")
-    title = _text(props.get("title"), where, "title", warnings).strip()
-    ident = _text(props.get("id", feature.get("id")), where, "id", warnings).strip()
+    raw_title = props.get("title")
+    title = _text(raw_title, where, "title", warnings).strip()
+    raw_id = props.get("id", feature.get("id"))
+    ident = _text(raw_id, where, "id", warnings).strip()
     url = _text(props.get("url"), where, "url", warnings).strip()
+    raw_category = props.get("category")
+    category = _text(raw_category, where, "category", warnings).strip().lower()
+    written = None
+    # GeoJSON ids are text or numbers: keep a number as a number, and text with blanks as written.
+    # (Only what differs by that alone: a text cut to MAX_TEXT is saved cut, as it now is.)
+    if (raw_id.__class__ is str and raw_id != ident and raw_id.strip() == ident) or (raw_id.__class__ in (int, float) and str(raw_id) == ident):
+        written = {"id": raw_id}
+    if "id" in feature and "id" in props and feature["id"] != props["id"] and feature["id"].__class__ in (str, int, float):
+        written = {**(written or {}), "feature_id": feature["id"]}
+    if raw_title.__class__ is str and raw_title != title and raw_title.strip() == title:
+        written = {**(written or {}), "title": raw_title}
+    if raw_category.__class__ is str and raw_category != category and raw_category.strip().lower() == category:
+        written = {**(written or {}), "category": raw_category}
     # Most features and properties hold only the usual members: skip building a filtered copy.
     feature_extra = {} if feature.keys() <= _FEATURE_MEMBERS else {k: v for k, v in feature.items() if k not in _FEATURE_MEMBERS}
-    if len(coords) > 2:
-        feature_extra["_elevation"] = coords[2]
+    geometry_extra = None if len(geometry) == 2 else {k: v for k, v in geometry.items() if k not in ("type", "coordinates")} or None
     precision = props.get("precision")
     if precision not in (None, "") and start is not None and not start.is_open and precision != start.precision:
         warnings.append(f"{where}: precision {precision!r} does not match start {start.text!r} ({start.precision}); using {start.precision}")
@@ -273,12 +302,15 @@ def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
         end=end,
         # Datasets repeat their places and categories: one string each, not one per event.
         place=sys.intern(_text(props.get("place"), where, "place", warnings)),
-        category=sys.intern(_text(props.get("category"), where, "category", warnings).strip().lower()),
+        category=sys.intern(category),
         summary=_text(props.get("summary"), where, "summary", warnings),
         source=props.get("source"),
         url=url,
         extra={} if props.keys() <= _KNOWN_SET else {k: v for k, v in props.items() if k not in _KNOWN_SET},
         feature_extra=feature_extra,
+        coords_rest=tuple(coords[2:]) if len(coords) > 2 else (),
+        geometry_extra=geometry_extra,
+        written=written,
     )
 
 
@@ -287,21 +319,30 @@ def _brief(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def _date(value: Any, where: str, key: str) -> PartialDate:
+def _date(value: Any, where: str, key: str, warnings: list[str]) -> PartialDate:
     try:
-        return parse_date(value if isinstance(value, str) else str(value))
+        date = parse_date(value if isinstance(value, str) else str(value))
     except EventmapError as exc:
         raise EventmapError(f"{where}: {key} {exc}") from None
+    if value.__class__ is str and date.text != value.strip():
+        warnings.append(f"{where}: {key} {_brief(value)} is not written in ASCII digits; saved as {date.text!r}")
+    return date
 
 
 def assign_ids(events: list[Event], warnings: list[str]) -> None:
     """Give every event a unique id, keeping given ones and reporting duplicates."""
     seen: set[str] = set()
+    next_suffix: dict[str, int] = {}  # per base, the first suffix not yet tried: linear, however many repeat
     for index, event in enumerate(events):
         base = event.id or slugify(f"{event.start.text if event.start else ''} {event.title}")
-        ident, n = base, 2
-        while ident in seen:
-            ident, n = f"{base}-{n}", n + 1
+        ident = base
+        if ident in seen:
+            n = next_suffix.get(base, 2)
+            ident = f"{base}-{n}"
+            while ident in seen:
+                n += 1
+                ident = f"{base}-{n}"
+            next_suffix[base] = n + 1
         if event.id and ident != event.id:
             warnings.append(f"feature {index}: duplicate id {event.id!r}; renamed {ident!r}")
         event.id = ident
@@ -309,27 +350,42 @@ def assign_ids(events: list[Event], warnings: list[str]) -> None:
 
 
 def feature_from_event(event: Event) -> dict[str, Any]:
-    """The canonical GeoJSON feature of an event (inverse of :func:`event_from_feature`)."""
-    props: dict[str, Any] = {"id": event.id, "title": event.title}
+    """The canonical GeoJSON feature of an event (inverse of :func:`event_from_feature`).
+
+    What the event keeps as written (:attr:`Event.written`) is saved as written
+    while it still reads as the event's value.
+    """
+    written = event.written or {}
+    ident: Any = event.id
+    if "id" in written and str(written["id"]).strip() == event.id:
+        ident = written["id"]
+    title: Any = event.title
+    if "title" in written and written["title"].strip() == event.title:
+        title = written["title"]
+    props: dict[str, Any] = {"id": ident, "title": title}
     if event.start is not None:
         props["start"] = event.start.text
         if not event.start.is_open:
             props["precision"] = event.start.precision
     if event.end is not None:
         props["end"] = event.end.text
-    for key in ("place", "category", "summary"):
-        if getattr(event, key):
-            props[key] = getattr(event, key)
+    if event.place:
+        props["place"] = event.place
+    if event.category:
+        category = written.get("category")
+        props["category"] = category if category is not None and category.strip().lower() == event.category else event.category
+    if event.summary:
+        props["summary"] = event.summary
     if event.source is not None:
         props["source"] = event.source
     if event.url:
         props["url"] = event.url
     props.update(event.extra)
-    extra = dict(event.feature_extra)
-    coords: list[float] = [event.lon, event.lat]
-    if "_elevation" in extra:
-        coords.append(extra.pop("_elevation"))
-    return {"type": "Feature", "id": event.id, "geometry": {"type": "Point", "coordinates": coords}, "properties": props, **extra}
+    geometry: dict[str, Any] = {"type": "Point", "coordinates": [event.lon, event.lat, *event.coords_rest]}
+    if event.geometry_extra:
+        geometry.update(event.geometry_extra)
+    feature_id = written.get("feature_id", ident)
+    return {"type": "Feature", "id": feature_id, "geometry": geometry, "properties": props, **event.feature_extra}
 
 
 def dataset_to_geojson(dataset: Dataset) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from typing import Any
 
-from eventmap.geo.dates import PartialDate, parse_date, span_is_valid
+from eventmap.geo.dates import MAX_MS, MIN_MS, RANGE_TEXT, PartialDate, ascii_digits, parse_date, span_is_valid
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import KNOWN_PROPERTIES, MAX_TEXT, Dataset, Event, assign_ids
 
@@ -21,7 +21,10 @@ MAX_WARNINGS = 1000  # a dialog of a million lines helps nobody; the count says 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Epoch values at or above this are milliseconds: 1e11 s is the year 5138, 1e11 ms is March 1973.
 _MS_THRESHOLD = 1e11
-_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$", re.ASCII)
+# A decimal number as tables and KML write one: ASCII digits only, no Python underscores (1_000).
+_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$", re.ASCII)
+_INTEGER = re.compile(r"^[+-]?\d+$", re.ASCII)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -44,14 +47,14 @@ _MONTHS = {
     for name in names
 }
 # "13 October 2024", "9-May-20", "09 May 2020", "13 Oct. 2024"
-_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ \-/.]+([A-Za-z]+)\.?[ \-/.,]+(\d{4}|\d{2})$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ \-/.]+([A-Za-z]+)\.?[ \-/.,]+(\d{4}|\d{2})$", re.ASCII)
 # "October 13, 2024", "Oct 13 2024"
-_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.?[ \-]+(\d{1,2}),?[ \-]+(\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.?[ \-]+(\d{1,2}),?[ \-]+(\d{4})$", re.ASCII)
 # "2024/10/13", "2024.10.13"
-_YMD_SLASHED = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_YMD_SLASHED = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$", re.ASCII)
 # YYYYMMDD with a plausible month and day; as epoch seconds these would all fall in 1970-1973
-_BASIC_DATE = re.compile(r"^\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
-_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00(?::00(?:[.,]0+)?)?$")
+_BASIC_DATE = re.compile(r"^\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$", re.ASCII)
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00(?::00(?:[.,]0+)?)?$", re.ASCII)
 
 
 class Ticker:
@@ -81,6 +84,42 @@ class Ticker:
             raise EventmapError(f"{self.name}: reading cancelled")
 
 
+# --- numbers -------------------------------------------------------------------
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a decimal number written in a file (``-12.5``, ``3e2``), or None.
+
+    Stricter than ``float()``: no underscores (``1_0`` is not ten), no
+    non-ASCII digits, no ``nan`` or ``inf``; the result is finite.
+    """
+    text = text.strip()
+    if not _DECIMAL.match(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def parse_integer(text: str) -> int | None:
+    """The value of a whole number written in a file (``1000``, ``-3``), or None (``1_000``, ``1.5``, 5000 digits)."""
+    text = text.strip()
+    if not _INTEGER.match(text) or len(text) > 100:
+        return None
+    return int(text)
+
+
+def finite_number(value: Any) -> float | None:
+    """A JSON number as a finite float, or None: not a number, NaN, infinite, or too large for a float (10**400)."""
+    if value.__class__ is float:
+        return value if value - value == 0.0 else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, int):
+        return float(value) if -1e308 < value < 1e308 else None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
 # --- dates ---------------------------------------------------------------------
 
 
@@ -95,16 +134,17 @@ def epoch_text(value: float) -> str:
     EventmapError
         If the value is not a finite number or lies outside the years 1-9998.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    number = finite_number(value)
+    if number is None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            raise EventmapError(f"{_short(value)!r} as an epoch time is outside {RANGE_TEXT}, the dates eventmap supports")
         raise EventmapError(f"{_short(value)!r} is not an epoch time")
-    try:
-        ms = float(value) if abs(value) >= _MS_THRESHOLD else float(value) * 1000.0
-        moment = _EPOCH + timedelta(milliseconds=round(ms))
-    except OverflowError:
-        raise EventmapError(f"{_short(value)!r} as an epoch time is outside the years 1-9998") from None
-    if not 1 <= moment.year <= 9998:
-        raise EventmapError(f"{_short(value)!r} as an epoch time is outside the years 1-9998")
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    ms = number if abs(number) >= _MS_THRESHOLD else number * 1000.0
+    if not MIN_MS <= ms < MAX_MS:
+        raise EventmapError(f"{_short(value)!r} as an epoch time is outside {RANGE_TEXT}, the dates eventmap supports")
+    moment = _EPOCH + timedelta(milliseconds=round(ms))
+    # Not strftime: its %Y writes the year 5 as "5", not "0005".
+    text = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
     if moment.microsecond:
         text += f".{moment.microsecond // 1000:03d}"
     return text + "Z"
@@ -133,12 +173,14 @@ def parse_when(value: Any, midnight_is_day: bool = False) -> PartialDate | None:
         return _number_date(value)
     if not isinstance(value, str):
         raise EventmapError(f"{_short(value)!r} is not a date")
-    text = value.strip()
+    text = ascii_digits(value).strip()
     if not text:
         return None
     if _BASIC_DATE.match(text):
         return parse_date(f"{text[:4]}-{text[4:6]}-{text[6:]}")  # 20201108, ISO 8601 basic format
     if _NUMBER.match(text) and len(text.lstrip("+-").split(".")[0]) > 4:
+        if len(text) > 40:
+            raise EventmapError(f"{_short(text)!r} is not a date (a number too large for an epoch time)")
         return _number_date(float(text))
     if midnight_is_day:
         match = _MIDNIGHT.match(text)
@@ -161,7 +203,9 @@ def parse_when(value: Any, midnight_is_day: bool = False) -> PartialDate | None:
 
 
 def _number_date(value: float) -> PartialDate:
-    if isinstance(value, int) or (math.isfinite(value) and value == int(value)):
+    if finite_number(value) is None:
+        return parse_date(epoch_text(value))  # raises, saying why
+    if isinstance(value, int) or value == int(value):
         if 1 <= value < 10000:
             # 2014 means the year 2014, not 33 minutes after midnight on 1 January 1970.
             return parse_date(f"{int(value):04d}")

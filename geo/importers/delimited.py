@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event
-from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish
+from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish, parse_integer, parse_number
 from eventmap.geo.importers.layouts import LAT, LON, PLACE, Columns, Layout, choose_layout, column_key
 
 DELIMITERS = ",;\t|"
@@ -275,20 +275,17 @@ def _coordinate(text: str, column: str | None, low: float, high: float, row: dic
     cleaned = text.replace("\u2212", "-").replace(" ", "")
     if _DECIMAL_COMMA.match(cleaned):
         cleaned = cleaned.replace(",", ".")  # 34,82 in a semicolon-separated European table
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise EventmapError(f"{column} {_short(text)!r} is not a number") from None
-    if not math.isfinite(value) or not low <= value <= high:
+    value = parse_number(cleaned)
+    if value is None:
+        raise EventmapError(f"{column} {_short(text)!r} is not a number")
+    if not low <= value <= high:
         raise EventmapError(f"{column} {_short(text)!r} is outside {low:g}..{high:g}")
     return value
 
 
 def _integer(value: str) -> int | str:
-    try:
-        return int(value)
-    except ValueError:
-        return value
+    number = parse_integer(value)
+    return value if number is None else number
 
 
 def _short(text: str, limit: int = 40) -> str:

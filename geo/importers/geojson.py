@@ -24,6 +24,7 @@ from typing import Any
 
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event, event_from_feature
+from eventmap.geo.sanitize import MAX_DEPTH, Cleaner, TooDeep
 from eventmap.geo.importers.common import (
     Progress,
     Ticker,
@@ -41,6 +42,9 @@ _DEPTH = {"LineString": 1, "MultiPoint": 1, "Polygon": 2, "MultiLineString": 2, 
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+# A \uD800-\uDFFF escape: a surrogate, of a pair or alone; only files with one need cleaning for them.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_MAX_INT_DIGITS = 4300  # Python's limit for reading an integer (CVE-2020-10735)
 _CONSTANTS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 
@@ -52,8 +56,15 @@ class _WatchingDecoder(json.JSONDecoder):
     """
 
     def __init__(self) -> None:
-        super().__init__(parse_float=self._float, parse_constant=self._constant)
+        super().__init__(parse_float=self._float, parse_constant=self._constant, parse_int=self._int)
         self.non_finite = False
+
+    def _int(self, text: str) -> int | float:
+        if len(text) > _MAX_INT_DIGITS:
+            # Too long for int(): infinite, so it is reported and replaced like one, not a failed file.
+            self.non_finite = True
+            return math.inf if text[0] != "-" else -math.inf
+        return int(text)
 
     def _float(self, text: str) -> float:
         value = float(text)
@@ -83,7 +94,7 @@ def _decode_text(raw: bytes, name: str) -> str:
 
 def _parse_text(text: str, name: str) -> Any:
     try:
-        return json.loads(text)
+        return _WatchingDecoder().decode(text)
     except json.JSONDecodeError as exc:
         # json's messages may end "... starting at": the line and column say where.
         reason = re.sub(r"\s+(?:starting\s+)?at$", "", exc.msg)
@@ -127,7 +138,7 @@ def read_geojson(raw: bytes, name: str, progress: Progress | None = None) -> Dat
     ticker = Ticker(progress, len(features), name)
     for index, feature in enumerate(features):
         ticker.tick(index)
-        reader.add(feature)
+        reader.add(feature, clean=True)
     ticker.report(1.0)
     return reader.finish(extra, name)
 
@@ -158,10 +169,13 @@ class _FeatureReader:
         self.reduced: Counter[str] = Counter()
         self.count = 0
 
-    def add(self, feature: Any, check_finite: bool = True) -> None:
+    def add(self, feature: Any, check_finite: bool = True, clean: bool = True) -> None:
+        """Read one feature; ``clean`` False when the caller knows it holds no surrogate and no deep nesting."""
         where = f"feature {self.count}"
         self.count += 1
         try:
+            if clean:
+                feature = self._clean(feature, where)
             normal = normalise_feature(feature, where, self.warnings, self.reduced, check_finite=check_finite)
             self.events.append(event_from_feature(normal, where, self.warnings))
         except EventmapError as exc:
@@ -169,14 +183,42 @@ class _FeatureReader:
         except RecursionError:
             self.warnings.append(f"{where}: nested too deeply (skipped)")
 
+    def _clean(self, value: Any, where: str) -> Any:
+        cleaner = Cleaner(MAX_DEPTH + 3)  # a property sits three levels down: feature, properties, value
+        try:
+            value = cleaner(value)
+        except TooDeep:
+            raise EventmapError(f"{where}: lists or objects nested more than {MAX_DEPTH} levels deep") from None
+        if cleaner.replaced:
+            self.warnings.append(f"{where}: {_texts(cleaner.replaced)} invalid Unicode (a lone surrogate); replaced by \ufffd")
+        return value
+
+    def _clean_members(self, extra: dict[str, Any]) -> dict[str, Any]:
+        """The collection's members cleaned; a member nested too deeply is left out, with a warning."""
+        out: dict[str, Any] = {}
+        for key, value in extra.items():
+            cleaner = Cleaner(MAX_DEPTH + 1)
+            try:
+                key, value = cleaner(key), cleaner(value)
+            except TooDeep:
+                self.warnings.append(f"collection member {_brief(key)}: nested more than {MAX_DEPTH} levels deep; left out")
+                continue
+            if cleaner.replaced:
+                self.warnings.append(f"collection member {_brief(key)}: {_texts(cleaner.replaced)} invalid Unicode (a lone surrogate); replaced by \ufffd")
+            out[key] = value
+        return out
+
     def finish(self, extra: dict[str, Any], name: str) -> Dataset:
         warnings, reduced = self.warnings, self.reduced
+        extra = self._clean_members(extra)
         if reduced:
             kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(reduced.items()))
             total = sum(reduced.values())
             warnings.insert(0, f"{total} feature{'s' if total != 1 else ''} ({kinds}) placed at a representative point of the shape")
         if has_non_finite(extra):
+            bad = ", ".join(repr(k) for k, v in extra.items() if has_non_finite(v))
             extra = finite_or_none(extra)
+            warnings.append(f"collection member {bad}: NaN or infinite numbers (JSON has none) replaced by null")
         title = extra.get("name") if isinstance(extra.get("name"), str) else None
         if title is None and isinstance(extra.get("metadata"), dict) and isinstance(extra["metadata"].get("title"), str):
             title = extra["metadata"]["title"]
@@ -201,6 +243,8 @@ def _read_collection_streaming(text: str, name: str, progress: Progress | None) 
     decode, skip = decoder.raw_decode, _WHITESPACE.match
     members: dict[str, Any] = {}
     has_features = False
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    count = text.count
     try:
         pos = skip(text, 0).end()
         if text[pos] != "{":
@@ -231,8 +275,11 @@ def _read_collection_streaming(text: str, name: str, progress: Progress | None) 
                             ticker.report(min(1.0, pos / length))
                             next_mark += step
                         decoder.non_finite = False
+                        begin = pos
                         feature, pos = decode(text, pos)
-                        reader.add(feature, check_finite=decoder.non_finite)
+                        # More brackets than MAX_DEPTH in its text is the cheap sign a feature may nest too deeply.
+                        deep = count("[", begin, pos) + count("{", begin, pos) > MAX_DEPTH
+                        reader.add(feature, check_finite=decoder.non_finite, clean=surrogates or deep)
                         if text.startswith(",\n", pos) and text[pos + 2] == "{":
                             pos += 2  # one feature per line, as eventmap saves: no whitespace to skip
                             continue
@@ -423,6 +470,10 @@ def _position_ok(value: Any) -> bool:
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value):
         return False
     return -180 <= value[0] <= 180 and -90 <= value[1] <= 90
+
+
+def _texts(count: int) -> str:
+    return "a text holds" if count == 1 else f"{count} texts hold"
 
 
 def _brief(value: Any) -> str:

@@ -26,7 +26,17 @@ from typing import Any
 from eventmap.geo.dates import OPEN, PartialDate
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event
-from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish, html_to_text, parse_when
+from eventmap.geo.importers.common import (
+    Progress,
+    Ticker,
+    check_span,
+    clip,
+    extra_key,
+    finish,
+    html_to_text,
+    parse_number,
+    parse_when,
+)
 
 MAX_KML_BYTES = 256 << 20  # a KML inside a KMZ larger than this is refused (zip bomb)
 _COORD_SEP = re.compile(r"\s*,\s*")
@@ -226,7 +236,7 @@ def _event(placemark: ET.Element, folders: list[str], where: str, warnings: list
         summary=clip(summary, where, "description", warnings),
         url=links[0] if links and len(links[0]) <= 2000 else "",
         extra=extra,
-        feature_extra={"_elevation": elevation} if elevation is not None else {},
+        coords_rest=(elevation,) if elevation is not None else (),
     )
 
 
@@ -259,11 +269,7 @@ def _elevation(placemark: ET.Element) -> float | None:
     fields = parts[0].split(",") if parts else []
     if len(fields) < 3:
         return None
-    try:
-        value = float(fields[2])
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
+    return parse_number(fields[2])
 
 
 def _location(placemark: ET.Element, reduced: Counter[str]) -> tuple[float, float]:
@@ -309,11 +315,10 @@ def _positions(text: str) -> list[tuple[float, float]]:
         parts = token.split(",")
         if len(parts) < 2:
             raise EventmapError(f"coordinates {_brief(token)} are not 'longitude,latitude[,altitude]'")
-        try:
-            lon, lat = float(parts[0]), float(parts[1])
-        except ValueError:
-            raise EventmapError(f"coordinates {_brief(token)} are not numbers") from None
-        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+        lon, lat = parse_number(parts[0]), parse_number(parts[1])
+        if lon is None or lat is None:
+            raise EventmapError(f"coordinates {_brief(token)} are not numbers")
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise EventmapError(f"coordinates {_brief(token)} are not a longitude in -180..180 and a latitude in -90..90")
         out.append((lon, lat))
     return out

@@ -339,7 +339,7 @@ def test_an_edited_dataset_survives_save_and_reload_unchanged(make_window, canon
     reloaded = load_dataset(canonical_file)
     assert reloaded.events == events
     assert reloaded.events[0].extra == {"fatalities": 3, "tags": ["x", "y"], "nested": {"k": None, "n": 1.5}}
-    assert reloaded.events[0].feature_extra == {"bbox": [71.0, 33.0, 71.0, 33.0], "_elevation": 512.5}
+    assert reloaded.events[0].feature_extra == {"bbox": [71.0, 33.0, 71.0, 33.0]} and reloaded.events[0].elevation == 512.5
     assert reloaded.events[0].source == CANONICAL["features"][0]["properties"]["source"]
     assert reloaded.extra == {"name": "Edited on purpose", "metadata": {"compiled_by": "tests", "licence": "CC0"}}
     assert reloaded.warnings == []

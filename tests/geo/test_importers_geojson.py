@@ -49,7 +49,7 @@ def test_usgs_sample_gives_twelve_quakes_with_epoch_ms_times():
     assert first.end is None
     assert first.title == "M 6.5 - 113km E of Mohean, India"
     assert (first.lon, first.lat) == (94.3248, 7.7686)
-    assert first.feature_extra["_elevation"] == 10
+    assert first.elevation == 10
     assert first.extra["time"] == 1395409267500  # the original value is kept
     assert first.extra["tsunami"] is None
     last = dataset.events[-1]
@@ -265,11 +265,13 @@ def test_nothing_usable_lists_every_problem(tmp_path):
     assert [p.split(":")[0] for p in caught.value.problems] == ["feature 0", "feature 1"]
 
 
-def test_huge_integers_are_an_eventmap_error(tmp_path):
+def test_an_integer_too_long_to_read_costs_one_property_not_the_file(tmp_path):
     path = tmp_path / "big.geojson"
-    path.write_text('{"type": "Feature", "properties": {"n": ' + "9" * 5000 + "}}")
-    with pytest.raises(EventmapError, match="big.geojson: not usable JSON"):
-        load_dataset(path)
+    point = '"geometry": {"type": "Point", "coordinates": [1, 2]}'
+    path.write_text('{"type": "Feature", ' + point + ', "properties": {"title": "t", "n": ' + "9" * 5000 + "}}")
+    dataset = load_dataset(path)
+    assert dataset.events[0].extra == {"n": None}
+    assert dataset.warnings == ["big.geojson: feature 0: NaN or infinite numbers in the properties replaced by null"]
 
 
 def test_unknown_suffix_and_missing_file(tmp_path):

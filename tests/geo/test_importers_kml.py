@@ -54,7 +54,7 @@ def test_giscore_sample_gives_six_placemarks_with_their_times():
     ]
     first = dataset.events[0]
     assert (first.lon, first.lat) == (-76.72894181350101, 39.104144789924)
-    assert first.feature_extra == {"_elevation": 8.5}
+    assert first.coords_rest == (8.5,) and first.feature_extra == {}
     assert first.summary == "point 1"
     assert dataset.events[1].start is OPEN
     assert dataset.events[5].lo == -math.inf and dataset.events[5].hi == math.inf
