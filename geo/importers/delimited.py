@@ -90,7 +90,12 @@ def decode_text(raw: bytes, name: str, warnings: list[str]) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise EventmapError(f"{name}: starts as UTF-16 text but byte {exc.start} is not UTF-16") from None
+            if len(raw) % 2:
+                raise EventmapError(f"{name}: starts as UTF-16 text but byte {exc.start} is not UTF-16") from None
+            # A lone surrogate: the rest is sound text; U+FFFD marks the spot.
+            line = raw[: exc.start].decode("utf-16", "replace").count("\n") + 1
+            warnings.append(f"line {line}: invalid UTF-16 (a lone surrogate, byte {exc.start}); replaced by \ufffd")
+            return raw.decode("utf-16", "replace")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -141,27 +146,96 @@ def _consistency(sample: str, delimiter: str) -> tuple[float, int]:
     return (count / sum(widths.values()), width)
 
 
+MAX_FIELD_CHARS = 100_000  # a cell longer than this is a quote left open, not a note
+MAX_RECOVERIES = 100  # unclosed quotes re-read after; past this many the file is read as it comes
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def _read_rows(text: str, delimiter: str, name: str, warnings: list[str], ticker: Ticker) -> list[tuple[int, list[str]]]:
-    """Every non-blank row with the line it starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    """Every non-blank row with the line it starts on.
+
+    A quote left open swallows every line after it into one cell, up to the
+    next quote or the end of the file. A row whose cell runs over lines that
+    look like rows of their own (or is absurdly long) is reported with the line
+    its quote opened on, skipped, and reading starts again on the next line.
+    """
     rows: list[tuple[int, list[str]]] = []
-    last_line = 0
+    line_offsets: list[int] | None = None
+    total_lines = text.count("\n") + 1
+    first_line, recoveries = 0, 0
+    while True:
+        restart = _scan_rows(text, first_line, line_offsets, delimiter, rows, warnings, ticker, total_lines, recoveries < MAX_RECOVERIES)
+        if restart is None:
+            return rows
+        recoveries += 1
+        if line_offsets is None:
+            line_offsets = [0, *(m.end() for m in _LINE_END.finditer(text))]
+        first_line = restart
+
+
+def _scan_rows(
+    text: str,
+    first_line: int,
+    line_offsets: list[int] | None,
+    delimiter: str,
+    rows: list[tuple[int, list[str]]],
+    warnings: list[str],
+    ticker: Ticker,
+    total_lines: int,
+    may_restart: bool,
+) -> int | None:
+    """Read rows from line ``first_line + 1`` on into ``rows``; the line to start again from after an open quote, or None at the end."""
+    start = line_offsets[first_line] if line_offsets is not None and first_line < len(line_offsets) else 0
+    if start >= len(text):
+        return None
+    reader = csv.reader(io.StringIO(text[start:] if start else text, newline=""), delimiter=delimiter)
+    width = len(rows[0][1]) if rows else 0
+    last_line = first_line
     while True:
         ticker.tick(last_line)
         try:
             row = next(reader)
         except StopIteration:
-            break
+            return None
         except csv.Error as exc:
             warnings.append(f"row {last_line + 1}: {exc} (skipped)")
-            if reader.line_num == last_line:
-                break  # the reader cannot move past this point
-            last_line = reader.line_num
+            if first_line + reader.line_num == last_line:
+                return None  # the reader cannot move past this point
+            last_line = first_line + reader.line_num
             continue
+        end_line = first_line + reader.line_num
+        if end_line - last_line > 1 and _open_quote(row, delimiter, width, end_line >= total_lines - 1):
+            opened = last_line + 1
+            longest = max(len(c) for c in row)
+            if may_restart:
+                warnings.append(
+                    f"line {opened}: a quoted field runs on to line {end_line} ({end_line - opened + 1} lines, {longest:,} characters)"
+                    f" over lines that look like rows: is a closing quote missing on line {opened}? That row is skipped;"
+                    f" reading goes on at line {opened + 1}"
+                )
+                return opened
+            warnings.append(f"line {opened}: a quoted field runs on to line {end_line}: is a closing quote missing?")
         if any(cell.strip() for cell in row):
             rows.append((last_line + 1, row))
-        last_line = reader.line_num
-    return rows
+            if not width:
+                width = len(row)
+        last_line = end_line
+
+
+def _open_quote(row: list[str], delimiter: str, width: int, at_end: bool) -> bool:
+    """Whether a row that spans lines looks like a quote left open rather than a note written over lines."""
+    for cell in row:
+        if len(cell) > MAX_FIELD_CHARS:
+            return True
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        if width < 3:
+            continue
+        lines = _LINE_END.split(cell)[1:]
+        row_like = sum(1 for line in lines if line.count(delimiter) >= width - 1)
+        if row_like >= 2 or (row_like and at_end):
+            return True
+    return False
 
 
 def find_header(rows: list[tuple[int, list[str]]]) -> int | None:

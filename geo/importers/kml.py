@@ -5,13 +5,14 @@ none). Placemarks are found wherever they are (Document, Folder, or directly
 under ``<kml>``). Their description is HTML; it is kept as plain text. Nothing
 a file links to (icons, network links, images) is ever fetched.
 
-XML that declares a DOCTYPE is refused before it is parsed: entity expansion
+XML that declares a DOCTYPE is refused (defusedxml): entity expansion
 ("billion laughs") and external entities both need one, and KML never does.
 """
 
 from __future__ import annotations
 
 import io
+import lzma
 import math
 import re
 import warnings as pywarnings
@@ -19,9 +20,11 @@ import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections import Counter
-from pyexpat import ExpatError, ParserCreate
 from collections.abc import Iterator
 from typing import Any
+
+from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
+from defusedxml import ElementTree as DefusedET
 
 from eventmap.geo.dates import OPEN, PartialDate
 from eventmap.geo.errors import EventmapError
@@ -40,10 +43,6 @@ from eventmap.geo.importers.common import (
 
 MAX_KML_BYTES = 256 << 20  # a KML inside a KMZ larger than this is refused (zip bomb)
 _COORD_SEP = re.compile(r"\s*,\s*")
-
-
-class _Refused(Exception):
-    """Raised inside the expat pre-scan to stop it."""
 
 
 def read_kml(raw: bytes, name: str, progress: Progress | None = None) -> Dataset:
@@ -107,21 +106,32 @@ def read_kmz(raw: bytes, name: str, progress: Progress | None = None) -> Dataset
             chosen = next((i for i in kmls if i.filename.lower() == "doc.kml"), kmls[0])
             if chosen.file_size > MAX_KML_BYTES:
                 raise EventmapError(f"{name}: {chosen.filename} would unpack to {chosen.file_size >> 20} MB; refused")
-            with archive.open(chosen) as member:
-                data = member.read(MAX_KML_BYTES + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+            data = _unpack(archive, chosen, name)
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, ValueError, OSError) as exc:
         raise EventmapError(f"{name}: not a readable KMZ (zip) archive ({_brief(exc)})") from None
-    except NotImplementedError as exc:
-        raise EventmapError(f"{name}: the KMZ uses a compression eventmap cannot read ({_brief(exc)})") from None
-    except RuntimeError as exc:  # encrypted members
-        raise EventmapError(f"{name}: cannot open the KMZ ({_brief(exc)})") from None
     if len(data) > MAX_KML_BYTES:
         raise EventmapError(f"{name}: {chosen.filename} unpacks to more than {MAX_KML_BYTES >> 20} MB; refused")
     return read_kml(data, f"{name}/{chosen.filename}", progress)
 
 
+def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> bytes:
+    """The bytes of one archive member (at most one more than MAX_KML_BYTES), or one clear message."""
+    try:
+        with archive.open(member) as handle:
+            return handle.read(MAX_KML_BYTES + 1)
+    except NotImplementedError as exc:
+        raise EventmapError(f"{name}: the KMZ uses a compression eventmap cannot read ({_brief(exc)})") from None
+    except RuntimeError as exc:  # encrypted members
+        raise EventmapError(f"{name}: cannot open the KMZ ({_brief(exc)})") from None
+    except Exception as exc:  # noqa: BLE001 - every decompressor has its own error (zlib, bz2, lzma, CRC...): one message
+        raise EventmapError(f"{name}: the KMZ archive is damaged: {member.filename} cannot be unpacked ({_brief(exc)})") from None
+
+
 def parse_xml(raw: bytes, name: str) -> ET.Element:
     """Parse XML that has no DOCTYPE (so no entity definitions, no external entities).
+
+    defusedxml's parser refuses the DOCTYPE itself (``forbid_dtd``), and any
+    entity declaration or external reference should one get past it.
 
     Raises
     ------
@@ -131,46 +141,21 @@ def parse_xml(raw: bytes, name: str) -> ET.Element:
     """
     if not raw.strip():
         raise EventmapError(f"{name}: the file is empty")
-    _refuse_doctype(raw, name)
     try:
-        return ET.fromstring(raw)
+        return DefusedET.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DTDForbidden as exc:
+        raise EventmapError(f"{name}: declares a DOCTYPE ({str(exc.name)[:40]}); entity definitions are refused for safety") from None
+    except EntitiesForbidden as exc:
+        raise EventmapError(f"{name}: declares an ENTITY ({str(exc.name)[:40]}); entity definitions are refused for safety") from None
+    except DefusedXmlException as exc:
+        raise EventmapError(f"{name}: refers to an external resource; refused for safety ({_brief(exc)})") from None
     except ET.ParseError as exc:
         line, column = exc.position
         raise EventmapError(f"{name}: not well-formed XML at line {line}, column {column + 1}: {_expat_message(exc)}") from None
     except (ValueError, LookupError) as exc:  # an encoding declaration Python does not know
         raise EventmapError(f"{name}: cannot read the XML ({_brief(exc)})") from None
-
-
-def _refuse_doctype(raw: bytes, name: str) -> None:
-    # A DOCTYPE can only come before the root element, so scanning stops there.
-    parser = ParserCreate()
-
-    def doctype(doctype_name: str, *_: Any) -> None:
-        raise _Refused(f"declares a DOCTYPE ({doctype_name[:40]}); entity definitions are refused for safety")
-
-    def entity(entity_name: str, *_: Any) -> None:
-        raise _Refused(f"declares an ENTITY ({entity_name[:40]}); entity definitions are refused for safety")
-
-    def root(*_: Any) -> None:
-        raise StopIteration
-
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.StartElementHandler = root
-    try:
-        parser.Parse(raw, True)
-    except StopIteration:
-        return
-    except _Refused as exc:
-        raise EventmapError(f"{name}: {exc}") from None
-    except ExpatError as exc:
-        raise EventmapError(f"{name}: not well-formed XML at line {exc.lineno}, column {exc.offset + 1}: {_expat_text(exc)}") from None
-    except (ValueError, LookupError) as exc:
-        raise EventmapError(f"{name}: cannot read the XML ({_brief(exc)})") from None
-
-
-def _expat_text(exc: ExpatError) -> str:
-    return str(exc).split(":", 1)[0]
+    except RecursionError:
+        raise EventmapError(f"{name}: elements nested too deeply") from None
 
 
 def _expat_message(exc: ET.ParseError) -> str:

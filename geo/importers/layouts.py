@@ -49,11 +49,17 @@ class Columns:
     def __init__(self, header: list[str]) -> None:
         self.names: list[str] = []
         seen: set[str] = set()
+        next_suffix: dict[str, int] = {}  # per name, the first suffix not yet tried: linear in repeated names
         for index, raw in enumerate(header):
             name = raw.strip().lstrip("\ufeff") or f"column_{index + 1}"
-            base, n = name, 2
-            while name in seen:
-                name, n = f"{base}_{n}", n + 1
+            if name in seen:
+                base = name
+                n = next_suffix.get(base, 2)
+                name = f"{base}_{n}"
+                while name in seen:
+                    n += 1
+                    name = f"{base}_{n}"
+                next_suffix[base] = n + 1
             seen.add(name)
             self.names.append(name)
         self.by_key: dict[str, str] = {}

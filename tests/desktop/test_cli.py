@@ -106,7 +106,7 @@ def test_validate_names_countries_and_notes_swapped_coordinates(tmp_path, capsys
     out = capsys.readouterr().out
     assert "countries (1): Pakistan" in out
     assert "1 event(s) in no country" in out and "feature 1" in out
-    assert "with latitude and longitude swapped it would be in Pakistan" in out
+    assert "far from the other events; with latitude and longitude swapped it would be in Pakistan" in out
 
 
 # --- geocode -------------------------------------------------------------------
