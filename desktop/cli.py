@@ -24,6 +24,7 @@ from pathlib import Path
 from eventmap.geo.animation import STEP_NAMES
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
+from eventmap.geo.sanitize import display_path
 
 COMMANDS = ("validate", "geocode", "export", "import", "bench")
 ANIMATION_SUFFIXES = (".mp4", ".webm", ".gif", ".webp")
@@ -188,7 +189,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_animation(args, request)
     path = export(request)
     shown = len(request.shown())
-    print(f"wrote {path} ({request.label()}: {shown} of {len(dataset)} events)")
+    print(f"wrote {display_path(path)} ({request.label()}: {shown} of {len(dataset)} events)")
     return 0
 
 
@@ -264,6 +265,27 @@ def cmd_app(args: argparse.Namespace) -> int:
     return run_app(args.file, window=window, cumulative=args.cumulative, screenshot=args.screenshot, size=args.size, basemap=args.basemap)
 
 
+TEXT_ARGUMENTS = ("title", "search", "name", "country", "category")
+
+
+def clean_text_arguments(args: argparse.Namespace) -> argparse.Namespace:
+    """The text options (not the file names) with undecodable bytes as U+FFFD, as dataset text is cleaned.
+
+    An argument in another encoding than the terminal's reaches Python with lone
+    surrogates (``--title $'T\\xff'``), which no page, picture or widget can hold.
+    File names keep them: the file is opened by its real name.
+    """
+    from eventmap.geo.sanitize import clean_text
+
+    for key in TEXT_ARGUMENTS:
+        value = getattr(args, key, None)
+        if isinstance(value, str):
+            setattr(args, key, clean_text(value))
+        elif isinstance(value, list):
+            setattr(args, key, [clean_text(v) if isinstance(v, str) else v for v in value])
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``eventmap`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -277,10 +299,10 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         if argv and argv[0] in COMMANDS:
-            args = _parser_commands().parse_args(argv)
+            args = clean_text_arguments(_parser_commands().parse_args(argv))
             handler = {"validate": cmd_validate, "geocode": cmd_geocode, "export": cmd_export, "import": cmd_import, "bench": cmd_bench}
             return handler[args.command](args)
-        return cmd_app(_parser_app().parse_args(argv))
+        return cmd_app(clean_text_arguments(_parser_app().parse_args(argv)))
     except UsageError as exc:
         print(f"eventmap: error: {exc}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ from typing import TextIO
 
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.importers import load_dataset
+from eventmap.geo.sanitize import display_path
 from eventmap.geo.storage import save_dataset
 
 
@@ -48,7 +49,7 @@ def run_import(
     stderr = stderr or sys.stderr
     try:
         if Path(out).resolve() == Path(src).resolve():
-            raise EventmapError(f"{out}: is the input file; choose another output name")
+            raise EventmapError(f"{display_path(out)}: is the input file; choose another output name")
         dataset = (load or load_dataset)(src)
         save_any(dataset, out, parquet_geometry)
     except EventmapError as exc:
@@ -61,5 +62,5 @@ def run_import(
         print(warning, file=stderr)
     count = len(dataset.warnings)
     plural = "event" if len(dataset) == 1 else "events"
-    print(f"imported {len(dataset)} {plural} from {src} to {out} ({count} warning{'' if count == 1 else 's'})", file=stdout)
+    print(f"imported {len(dataset)} {plural} from {display_path(src)} to {display_path(out)} ({count} warning{'' if count == 1 else 's'})", file=stdout)
     return 0

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from eventmap.geo.errors import EventmapError
+from eventmap.geo.sanitize import display_name, display_path
 from eventmap.geo.events import Dataset, dataset_to_geojson
 
 
@@ -58,7 +59,7 @@ def write_atomic(path: str | Path, text: str, backup: bool = True) -> None:
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise EventmapError(f"{path.name}: not saved: the text holds a character UTF-8 cannot store ({exc.reason}); the previous file is unchanged") from None
+        raise EventmapError(f"{display_name(path)}: not saved: the text holds a character UTF-8 cannot store ({exc.reason}); the previous file is unchanged") from None
     directory = path.parent if str(path.parent) else Path(".")
     _remove_stale_temps(path, directory)
     temps: list[str] = []
@@ -69,7 +70,7 @@ def write_atomic(path: str | Path, text: str, backup: bool = True) -> None:
         os.replace(tmp, path)
         temps.remove(tmp)
     except OSError as exc:
-        raise EventmapError(f"{path}: could not save ({exc.strerror or exc}); the previous file is unchanged") from None
+        raise EventmapError(f"{display_path(path)}: could not save ({exc.strerror or exc}); the previous file is unchanged") from None
     finally:
         for leftover in temps:
             Path(leftover).unlink(missing_ok=True)
@@ -81,7 +82,7 @@ def _write_temp(path: Path, directory: Path, data: bytes, temps: list[str]) -> s
     try:
         fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=directory)
     except OSError as exc:
-        raise EventmapError(f"{path}: cannot write here ({exc.strerror or exc}); the previous file is unchanged") from None
+        raise EventmapError(f"{display_path(path)}: cannot write here ({exc.strerror or exc}); the previous file is unchanged") from None
     temps.append(tmp)
     with os.fdopen(fd, "wb") as handle:
         # mkstemp makes the file private; give it the mode a new file would have

@@ -92,7 +92,7 @@ def _swap_hints(points: np.ndarray, first: np.ndarray, names: list[str | None], 
     is does not fit the rest of the dataset: few other events are at sea, and it
     is far from all of them; (3) swapped, it is near them.
     """
-    from eventmap.geo.gazetteer import countries_of
+    from eventmap.geo.places.countries import countries_of
 
     if len(points) < 2:
         return []  # with no other event, nothing says where this one should be

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eventmap.geo.errors import EventmapError
+from eventmap.geo.sanitize import clean_text, display_name, display_path
 from eventmap.geo.events import Dataset
 from eventmap.geo.importers.common import Progress
 
@@ -68,22 +69,24 @@ def load_dataset(path: str | Path, progress: Progress | None = None, *, geocoder
         cancelled; the message names the file and each problem its location.
     """
     path = Path(path)
+    # A file name that is not UTF-8 reaches Python with lone surrogates: messages and titles get U+FFFD instead.
+    name, shown = display_name(path), display_path(path)
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(SUFFIXES))
-        raise EventmapError(f"{path.name}: unknown file type {path.suffix or '(none)'!r}; eventmap reads {known}")
+        raise EventmapError(f"{name}: unknown file type {clean_text(path.suffix) or '(none)'!r}; eventmap reads {known}")
     if kind in PATH_READERS:
         return _load_path(path, kind, progress)
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise EventmapError(f"{path.name}: the file is larger than {MAX_BYTES >> 20} MB; eventmap cannot read it")
+            raise EventmapError(f"{name}: the file is larger than {MAX_BYTES >> 20} MB; eventmap cannot read it")
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise EventmapError(f"{path}: no such file") from None
+        raise EventmapError(f"{shown}: no such file") from None
     except IsADirectoryError:
-        raise EventmapError(f"{path}: is a folder, not a file") from None
+        raise EventmapError(f"{shown}: is a folder, not a file") from None
     except OSError as exc:
-        raise EventmapError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise EventmapError(f"{shown}: cannot read ({exc.strerror or exc})") from None
     from eventmap.geo.importers import delimited, geojson, kml  # noqa: PLC0415 - imported on first load, not at start-up
 
     readers = {
@@ -93,9 +96,9 @@ def load_dataset(path: str | Path, progress: Progress | None = None, *, geocoder
         "kmz": kml.read_kmz,
     }
     if kind == "csv":
-        dataset = delimited.read_delimited(raw, path.name, progress=progress, geocoder=geocoder)
+        dataset = delimited.read_delimited(raw, name, progress=progress, geocoder=geocoder)
     else:
-        dataset = readers[kind](raw, path.name, progress=progress)
+        dataset = readers[kind](raw, name, progress=progress)
     dataset.path = path
     return dataset
 
@@ -103,13 +106,13 @@ def load_dataset(path: str | Path, progress: Progress | None = None, *, geocoder
 def _load_path(path: Path, kind: str, progress: Progress | None) -> Dataset:
     """Read a file with a reader that opens it itself (Parquet, GeoPackage)."""
     if not path.exists():
-        raise EventmapError(f"{path}: no such file")
+        raise EventmapError(f"{display_path(path)}: no such file")
     if path.is_dir():
-        raise EventmapError(f"{path}: is a folder, not a file")
+        raise EventmapError(f"{display_path(path)}: is a folder, not a file")
     if kind == "parquet":
         from eventmap.geo.importers.parquet import read_parquet as reader  # noqa: PLC0415 - pyarrow loads on first need
     else:
         from eventmap.geo.importers.geopackage import read_geopackage as reader  # noqa: PLC0415
-    dataset = reader(path, path.name, progress=progress)
+    dataset = reader(path, display_name(path), progress=progress)
     dataset.path = path
     return dataset

@@ -29,6 +29,7 @@ from eventmap.geo.importers.common import (
     Progress,
     Ticker,
     finish,
+    finite_number,
     finite_or_none,
     has_non_finite,
     parse_when,
@@ -467,7 +468,7 @@ def _nested_ok(value: Any, depth: int) -> bool:
 def _position_ok(value: Any) -> bool:
     if not isinstance(value, list) or len(value) < 2:
         return False
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value):
+    if not all(finite_number(v) is not None for v in value):  # 10**400 too: shapely would need it as a float
         return False
     return -180 <= value[0] <= 180 and -90 <= value[1] <= 90
 

@@ -249,12 +249,23 @@ def dataset_table(dataset: Dataset, geometry: str = "wkb") -> Any:
         used.add(column)
         array, encoding = _typed_column([e.extra.get(key, _MISSING) for e in events])
         add(column, key, array, encoding)
-    if any(e.feature_extra for e in events):
-        add(FEATURE_COLUMN, FEATURE_COLUMN, pa.array([_dumps(e.feature_extra) if e.feature_extra else None for e in events], pa.string()), "json")
+    members = [_feature_members(e) for e in events]
+    if any(members):
+        add(FEATURE_COLUMN, FEATURE_COLUMN, pa.array([_dumps(m) if m else None for m in members], pa.string()), "json")
 
     description = {"version": 1, "name": dataset.name, "extra": dataset.extra, "properties": properties}
     metadata[METADATA_KEY] = json.dumps(description, ensure_ascii=False, default=str).encode("utf-8")
     return pa.Table.from_arrays(arrays, names=names).replace_schema_metadata(metadata)
+
+
+def _feature_members(event: Any) -> dict[str, Any]:
+    """The event's other feature members; under "geometry" (never another member) the point's own extras."""
+    if not event.coords_rest and not event.geometry_extra:
+        return event.feature_extra
+    geometry = dict(event.geometry_extra or {})
+    if event.coords_rest:
+        geometry["coordinates"] = list(event.coords_rest)
+    return {**event.feature_extra, "geometry": geometry}
 
 
 def _typed_column(values: list[Any], none_is_missing: bool = False) -> tuple[Any, str]:

@@ -238,7 +238,7 @@ class TableReader:
                 self.warnings.append(f"{where}: {exc.message} (skipped)")
                 continue
             if points is not None and points.elevation is not None and points.elevation[k] is not None:
-                event.feature_extra["_elevation"] = points.elevation[k]
+                event.coords_rest = (points.elevation[k],)
             self.events.append(event)
 
     def _event(self, names: list[str], values: list[Any], layout: Layout, lon: float | None, lat: float | None, where: str) -> Event:
@@ -339,8 +339,15 @@ class TableReader:
                 if value is not None:
                     extra[key] = _loads(value) if encoding == "json" else value
             feature_extra = _loads(feature[k]) if feature is not None and feature[k] is not None else {}
-            if points is not None and points.elevation is not None and points.elevation[k] is not None:
-                feature_extra.setdefault("_elevation", points.elevation[k])
+            if not isinstance(feature_extra, dict):
+                feature_extra = {}
+            # "geometry" is never another feature member: it holds what the point had besides lon/lat.
+            stored = feature_extra.pop("geometry", None)
+            geometry_extra = dict(stored) if isinstance(stored, dict) else {}
+            rest = geometry_extra.pop("coordinates", None)
+            coords_rest = tuple(rest) if isinstance(rest, list) else ()
+            if not coords_rest and points is not None and points.elevation is not None and points.elevation[k] is not None:
+                coords_rest = (points.elevation[k],)
             self.events.append(
                 Event(
                     id=ids[k] or "",
@@ -355,7 +362,9 @@ class TableReader:
                     source=sources[k],
                     url=urls[k] or "",
                     extra=extra,
-                    feature_extra=feature_extra if isinstance(feature_extra, dict) else {},
+                    feature_extra=feature_extra,
+                    coords_rest=coords_rest,
+                    geometry_extra=geometry_extra or None,
                 )
             )
 

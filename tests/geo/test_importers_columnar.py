@@ -220,7 +220,7 @@ def test_geopackage_layer_reads_with_csv_rules(tmp_path):
     first, second = data.events
     assert (first.lon, first.lat, first.start.text, first.category) == (74.34, 31.55, "2024-10-13", "protest")
     assert first.extra == {"deaths": 0} and second.start.precision == "month"
-    assert second.feature_extra == {"_elevation": 5.0}
+    assert second.feature_extra == {} and second.elevation == 5.0
     assert data.warnings[0] == "events.gpkg: row 3: no geometry (skipped)"
     assert data.warnings[1].startswith("events.gpkg: row 4: start ") and data.warnings[1].endswith("(skipped)")
 
