@@ -19,7 +19,7 @@ from eventmap.geo.events import Dataset, Event, assign_ids
 from eventmap.geo.importers import load_dataset
 from eventmap.geo.importers.common import epoch_text, parse_when
 from eventmap.geo.importers.layouts import Columns
-from eventmap.geo.mapbuild import event_details
+from eventmap.geo.page.payload import event_details
 from eventmap.geo.storage import dumps_dataset, save_dataset
 from eventmap.geo.validate import validate_dataset
 

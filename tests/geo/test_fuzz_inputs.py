@@ -25,7 +25,7 @@ import pytest
 
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.importers import load_dataset
-from eventmap.geo.mapbuild import event_details, event_payload, event_payload_binary
+from eventmap.geo.page.payload import event_details, event_payload, event_payload_binary
 from eventmap.geo.storage import dumps_dataset
 from eventmap.geo.validate import validate_dataset
 
