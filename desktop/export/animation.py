@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eventmap.desktop.export.encoders import ANIMATION_FORMATS, open_encoder
+from eventmap.desktop.export.encoders import ANIMATION_FORMATS, ThreadedEncoder, open_encoder
 from eventmap.desktop.export.stills import ExportRequest
 from eventmap.geo.animation import Frame, FramePlan
 from eventmap.geo.errors import EventmapError
@@ -182,7 +182,7 @@ def render_animation(request: AnimationRequest, progress: ProgressCallback | Non
     application(headless=True)
     plan, total = request.plan, request.frame_count()
     width, height = request.still.size
-    encoder = open_encoder(request.out, (width, height), request.fps, request.palette_colors())
+    encoder = ThreadedEncoder(open_encoder(request.out, (width, height), request.fps, request.palette_colors()))
     view = QtMapView()
     try:
         view.resize(width, height)

@@ -65,6 +65,9 @@ class Encoder:
         """Finish the file and move it to its name; returns the path written."""
         try:
             self._finish()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(self.temp, 0o666 & ~umask)  # a temporary file is private; the clip is not
             os.replace(self.temp, self.path)
         except BaseException:
             self.abort()
@@ -221,3 +224,58 @@ def open_encoder(path: str | Path, size: tuple[int, int], fps: float, colors: li
     if suffix in _VIDEO:
         return VideoEncoder(path, size, fps)
     raise EventmapError(f"{path}: cannot write an animation as {suffix or 'a file without extension'!r}; use one of {', '.join(ANIMATION_FORMATS)}")
+
+
+class ThreadedEncoder:
+    """Runs an encoder in a worker thread, so frame ``k`` encodes while frame ``k + 1`` renders.
+
+    The queue holds at most ``depth`` frames: memory stays bounded whatever
+    the clip's length. An encoder error is raised by the next :meth:`add` or
+    by :meth:`close`.
+    """
+
+    def __init__(self, encoder: Encoder, depth: int = 3) -> None:
+        import queue
+        import threading
+
+        self.encoder = encoder
+        self.path = encoder.path
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._stop = False
+        self._thread = threading.Thread(target=self._work, name="eventmap-encoder", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is not None or self._stop:
+                continue
+            try:
+                self.encoder.add(*item)
+            except BaseException as exc:  # handed to the rendering thread at its next call
+                self._error = exc
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def add(self, frame: np.ndarray, repeat: int = 1) -> None:
+        self._raise()
+        self._queue.put((frame, repeat))
+
+    def close(self) -> Path:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            self.encoder.abort()
+            raise self._error
+        return self.encoder.close()
+
+    def abort(self) -> None:
+        self._stop = True
+        self._queue.put(None)
+        self._thread.join()
+        self.encoder.abort()

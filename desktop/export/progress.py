@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from typing import TextIO
@@ -17,16 +18,19 @@ class TextProgress:
         self.what = what
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
-        self.started = time.monotonic()
+        self.started: float | None = None  # at the first frame: start-up is not part of the rate
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._last_tenth = -1
 
     def __call__(self, done: int, total: int) -> bool:
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        rate = done / elapsed
-        left = (total - done) / rate if rate > 0 else 0.0
+        now = time.monotonic()
+        if self.started is None:
+            self.started, self._first = now, done
+        elapsed = now - self.started
+        rate = (done - self._first) / elapsed if elapsed > 0 else 0.0
+        left = (total - done) / rate if rate > 0 else float("nan")
         filled = round(self.width * done / total) if total else self.width
-        line = f"[{'#' * filled}{'-' * (self.width - filled)}] {done:>{len(str(total))}}/{total} {self.what}  {rate:5.1f}/s  {left:4.0f} s left"
+        line = f"[{'#' * filled}{'-' * (self.width - filled)}] {done:>{len(str(total))}}/{total} {self.what}  {rate:5.1f}/s  " + ("" if math.isnan(left) else f"{left:4.0f} s left")
         if self.tty:
             self.stream.write("\r" + line + ("\n" if done >= total else ""))
             self.stream.flush()

@@ -86,3 +86,27 @@ def test_sites_without_events_in_the_window_stay_labelled_but_muted(qtbot, make_
     # Pabbi has no 2020 event: its label stays (a design site) but is not an event place.
     assert "Pabbi" in state["siteLabels"] and "Pabbi" not in state["activeSites"]
     assert {"Tarbela", "Islamabad", "Gwadar"} <= set(state["activeSites"])
+
+
+def test_pdf_with_table_has_a_300_ppi_map_and_lists_the_events_shown(qapp, tmp_path):
+    import re
+
+    from PySide6.QtPdf import QPdfDocument
+
+    from eventmap.geo.view import ViewFilter
+
+    out = tmp_path / "report.pdf"
+    export(ExportRequest(out=out, dataset=load_dataset(default_dataset()), view=ViewFilter(window=TimeWindow.year(2020)),
+                         size=(900, 600), with_table=True))
+    data = out.read_bytes()
+    # The map is one picture about 10.7 inches wide on A4 landscape: 300 ppi means ~3,200 pixels.
+    widths = [int(w) for w in re.findall(rb"/Width (\d+)", data)]
+    assert max(widths) >= 3000
+    document = QPdfDocument()
+    assert document.load(str(out)) == QPdfDocument.Error.None_
+    assert document.pageCount() == 2
+    table = document.getAllText(1).text()
+    assert "Date" in table and "Sources" in table
+    assert "Druzhba 5 joint counter-terrorism exercise at Tarbela" in table and "Gwadar" in table
+    assert "Pabbi" not in table  # a 2024 event: not shown in 2020, not listed
+    document.close()
