@@ -105,6 +105,10 @@ class ViewState(QObject):
     def dirty(self) -> bool:
         return self._dirty
 
+    def mark_edited(self) -> None:
+        """Something saved with the dataset changed besides its events (its story)."""
+        self._set_dirty(True)
+
     def mark_saved(self) -> None:
         self._set_dirty(False)
 
