@@ -33,14 +33,17 @@ from eventmap.desktop.exporting import WindowExports
 from eventmap.desktop.editing import EditingController
 from eventmap.desktop.map.map_view import QtMapView
 from eventmap.desktop.map.sync import BASEMAPS, OFFLINE, MapLink
+from eventmap.desktop.presenter import Presenter
 from eventmap.desktop.settings import Settings
 from eventmap.desktop.slots import guarded
+from eventmap.desktop.story import StoryState, bounds_of, show_stop, stop_from_view
 from eventmap.desktop.view_state import ViewState
 from eventmap.desktop.widgets.qt_category_filter import QtCategoryFilter
 from eventmap.desktop.widgets.qt_distance_label import QtDistanceLabel
 from eventmap.desktop.widgets.qt_event_table import QtEventTable
 from eventmap.desktop.widgets.qt_recent_menu import QtRecentMenu
 from eventmap.desktop.widgets.qt_search import QtSearch
+from eventmap.desktop.widgets.qt_story_panel import QtStoryPanel
 from eventmap.desktop.widgets.qt_time_slider import SPEEDS, QtTimeSlider
 from eventmap.desktop.widgets.qt_year_filter import QtYearFilter
 from eventmap.geo.databases import DatabaseSource
@@ -110,9 +113,10 @@ class MainWindow(QMainWindow):
         self._on_dataset_changed()
 
         self.resize(*DEFAULT_SIZE)
+        self._install_editing()
+        self._install_story()
         if remember:
             self._restore_layout()
-        self._install_editing()
 
     # --- assembling ---------------------------------------------------------------
 
@@ -250,6 +254,95 @@ class MainWindow(QMainWindow):
         self.close_guards.append(self.editing.maybe_save)
         self.editing.saved.connect(guarded(self._on_saved))
         self._finish_edit_menu()
+
+    def _install_story(self) -> None:
+        """The story panel (a dock), presenter mode, and KML gx:Tour in and out."""
+        self.story = StoryState(self.state, self.undo_stack, self)
+        self.story.problem.connect(guarded(lambda text: self.statusBar().showMessage(f"Story: {text}", STATUS_MS)))
+        self.presenter = Presenter(self, self.story, self.go_to_stop, self.view)
+        self.story_panel = QtStoryPanel(self.story, self.current_stop, self.go_to_stop, self.present, self)
+        self.story_dock = QDockWidget("Story", self)
+        self.story_dock.setObjectName("storyDock")
+        self.story_dock.setWidget(self.story_panel)
+        self.story_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.story_dock)
+        self.tabifyDockWidget(self.events_dock, self.story_dock)
+        self.events_dock.raise_()
+        view = self.menus["view"]
+        toggle = self.story_dock.toggleViewAction()
+        toggle.setText("Show Story Panel")
+        self.named_actions["show_story"] = toggle
+        view.addAction(toggle)
+        view.addAction(self._action("present", "&Present Story", self.present, "F5",
+                                    "The story full screen: ←/→ or Space between stops, P plays, Esc leaves"))
+        export_menu = self.menus["export"]
+        export_menu.addAction(self._action("export_tour", "Story as Google Earth &Tour (KML)…", self._on_export_tour, None,
+                                           "Write the story as a KML gx:Tour (FlyTo and TimeSpan) for Google Earth"))
+        self.menus["file"].insertAction(self.named_actions["import"], self._action(
+            "import_tour", "Import Story from &KML Tour…", self._on_import_tour, None, "Read a Google Earth gx:Tour as this dataset's story"))
+
+    def current_stop(self):
+        """A story stop of what the window shows now (None before the map has drawn)."""
+        state = self.map_link.page_state()
+        bounds = bounds_of(state.get("bounds")) if state else None
+        if bounds is None:
+            self.statusBar().showMessage("The map is not ready yet; try again in a moment", STATUS_MS)
+            return None
+        return stop_from_view(self.state, bounds)
+
+    def go_to_stop(self, index: int, animate: bool = True) -> int:
+        """Show stop ``index``: filter and selection in the model, then the map flies to its view."""
+        stops = self.story.story.stops
+        if not 0 <= index < len(stops):
+            return 0
+        self.story.set_current(index)
+        seq = [0]
+        show_stop(self.state, stops[index], lambda bounds: seq.__setitem__(0, self.view.fit_bounds(bounds, animate)))
+        return seq[0]
+
+    def present(self) -> None:
+        if not len(self.story.story):
+            self.statusBar().showMessage("The story has no stops yet: Add Stop in the Story panel", STATUS_MS)
+            self.story_dock.show()
+            self.story_dock.raise_()
+            return
+        self.presenter.start(max(0, self.story.current))
+
+    def _on_export_tour(self) -> None:
+        from eventmap.geo.story import story_to_kml
+        from eventmap.geo.storage import write_atomic
+
+        if not len(self.story.story):
+            self.statusBar().showMessage("The story has no stops to export", STATUS_MS)
+            return
+        start = str(Path(self.settings.export_dir or Path.home()) / "story.kml")
+        path, _ = QFileDialog.getSaveFileName(self, "Export Story as KML Tour", start, "KML (*.kml)")
+        if not path:
+            return
+        try:
+            write_atomic(path, story_to_kml(self.story.story).decode("utf-8"), backup=False)
+        except EventmapError as exc:
+            QMessageBox.warning(self, "Export Story", exc.message)
+            return
+        self.statusBar().showMessage(f"Wrote {path} ({len(self.story.story)} stops)", STATUS_MS)
+
+    def _on_import_tour(self) -> None:
+        from eventmap.geo.story import story_from_kml
+
+        path, _ = QFileDialog.getOpenFileName(self, "Import Story from KML Tour", str(Path.home()), "KML (*.kml)")
+        if not path:
+            return
+        try:
+            story = story_from_kml(Path(path).read_bytes(), Path(path).name)
+        except OSError as exc:
+            QMessageBox.warning(self, "Import Story", f"{path}: cannot read ({exc.strerror or exc})")
+            return
+        except EventmapError as exc:
+            QMessageBox.warning(self, "Import Story", exc.message)
+            return
+        self.story.edit(story, "Import Story")
+        self.story_dock.show()
+        self.story_dock.raise_()
 
     def _restore_layout(self) -> None:
         # Docks first: which are shown decides how small the window may be.

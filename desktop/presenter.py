@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QWidget
 
 from eventmap.desktop.slots import guarded
 from eventmap.desktop.story import StoryState, caption_html
@@ -52,7 +53,8 @@ class Presenter(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(guarded(self._on_timer))
-        self._on_key = guarded(self._handle_key)
+        self._shortcuts: list[QShortcut] = []
+        self._parked: list[QAction] = []
         story.storyChanged.connect(guarded(self._on_story_changed))
 
     @property
@@ -74,7 +76,7 @@ class Presenter(QObject):
             for child in self._restore["hidden"]:
                 child.hide()
             w.showFullScreen()
-            QApplication.instance().installEventFilter(self)
+            self._take_keys()
             self.active = True
         self.show(index)
 
@@ -84,7 +86,7 @@ class Presenter(QObject):
             return
         self.active = False
         self._timer.stop()
-        QApplication.instance().removeEventFilter(self)
+        self._give_keys()
         self.caption.hide()
         self.counter.hide()
         for child in self._restore.get("hidden", []):
@@ -151,21 +153,26 @@ class Presenter(QObject):
 
     # --- keys -------------------------------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind == QEvent.Type.Resize and watched is self.stage:
-            self._place()
-            return False
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride) or not self.active:
-            return False
-        key = event.key()
-        if key not in KEYS:
-            return False
-        if kind == QEvent.Type.ShortcutOverride:
-            event.accept()  # our key, not the window's shortcut (Space plays time otherwise)
-            return True
-        self._on_key(key)  # guarded: an event filter is a slot too, no exception escapes it
-        return True
+    def _take_keys(self) -> None:
+        """Our keys become shortcuts of the window; its own actions on them wait until we leave."""
+        sequences = {QKeySequence(key).toString() for key in KEYS}
+        self._parked = [a for a in self.window.findChildren(QAction) if a.isEnabled() and any(k.toString() in sequences for k in a.shortcuts())]
+        for action in self._parked:
+            action.setEnabled(False)
+        self._shortcuts = []
+        for key in KEYS:
+            shortcut = QShortcut(QKeySequence(key), self.window, context=Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(guarded(lambda k=key: self._handle_key(k)))
+            self._shortcuts.append(shortcut)
+
+    def _give_keys(self) -> None:
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()
+        self._shortcuts = []
+        for action in self._parked:
+            action.setEnabled(True)
+        self._parked = []
 
     def _handle_key(self, key) -> None:
         if key == Qt.Key.Key_Escape:

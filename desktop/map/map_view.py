@@ -67,6 +67,7 @@ class QtMapView(QWebEngineView):
         self.last_painted = -1
         self.last_frame: dict[str, Any] = {}
         self._seq = itertools.count(1)
+        self.last_sent = 0
         self.bridge.ready.connect(self._on_ready)
         self.bridge.painted.connect(self._on_painted)
         self.bridge.detailsRequested.connect(self._on_details_requested)
@@ -115,7 +116,7 @@ class QtMapView(QWebEngineView):
 
     def send(self, name: str, payload: dict[str, Any] | None = None) -> int:
         """Send a change to the page; returns the sequence number its frame will report."""
-        seq = next(self._seq)
+        seq = self.last_sent = next(self._seq)
         self.bridge.call(name, {**(payload or {}), "seq": seq})
         return seq
 
@@ -130,6 +131,11 @@ class QtMapView(QWebEngineView):
 
     def select(self, index: int | None, fly: bool = True) -> None:
         self.bridge.call("select", {"index": -1 if index is None else index, "fly": fly})
+
+    def fit_bounds(self, bounds: tuple[float, float, float, float], animate: bool = True) -> int:
+        """Show ``(south, west, north, east)``, flying there when ``animate``; the change's sequence number."""
+        south, west, north, east = bounds
+        return self.send("fitBounds", {"bounds": [[south, west], [north, east]], "animate": animate})
 
     def state(self, callback: Callable[[dict | None], None]) -> None:
         """Ask the page what it shows (visible events, view, labels, popup)."""

@@ -197,7 +197,8 @@ class QtStoryPanel(QWidget):
             self._caption_timer.start()
 
     def _commit_caption(self) -> None:
-        if not self._caption_timer.isActive() and not self._caption_pending():
+        """Save the caption being typed (only while typing is pending: undo never re-saves it)."""
+        if not self._caption_timer.isActive():
             return
         self._caption_timer.stop()
         index = self.story.current
@@ -207,12 +208,6 @@ class QtStoryPanel(QWidget):
         text = self.caption.toPlainText()[:MAX_CAPTION]
         if text != stop.caption:
             self.story.edit(self.story.story.replaced(index, _with(stop, caption=text)), "Edit Caption")
-
-    def _caption_pending(self) -> bool:
-        index = self.story.current
-        if self._filling or not 0 <= index < len(self.story.story):
-            return False
-        return self.caption.toPlainText()[:MAX_CAPTION] != self.story.story.stops[index].caption
 
     def _on_hold_changed(self, value: float) -> None:
         index = self.story.current

@@ -485,6 +485,18 @@
     requestFrame(p.seq);
   };
 
+  EM.handlers.fitBounds = function (p) {
+    // A story stop's view: [[south, west], [north, east]], flown to or set at once.
+    var b = L.latLngBounds(p.bounds);
+    if (p.animate) {
+      map.once("moveend", function () { requestFrame(p.seq); });
+      map.flyToBounds(b, { duration: 0.8 });
+    } else {
+      map.fitBounds(b, { animate: false });
+      requestFrame(p.seq);
+    }
+  };
+
   EM.handlers.setView = function (p) {
     map.setView([p.lat, p.lon], p.zoom, { animate: false });
     requestFrame(p.seq);

@@ -30,7 +30,7 @@ def four_stops() -> Story:
         "Pakistan & Russia <ties>",
         (
             Stop((23.0, 60.0, 37.0, 78.0), caption="Pakistan: where the drills are"),
-            Stop((33.0, 71.0, 35.0, 73.5), Y2020.lo, Y2020.hi, selected="druzhba-v", caption='Tarbela, "Druzhba V" & <b>more</b>', hold=4),
+            Stop((33.0, 71.0, 35.0, 73.5), Y2020.lo, Y2020.hi, selected="druzhba-5-exercise-2020-11-08", caption='Tarbela, "Druzhba V" & <b>more</b>', hold=4),
             Stop((54.0, 35.0, 57.5, 40.0), TimeWindow.between("2024-10", "2024-10").lo, TimeWindow.between("2024-10", "2024-10").hi, hidden_categories=frozenset({"exercise"}), search="forum"),
             Stop((20.0, 30.0, 60.0, 80.0), -math.inf, TimeWindow.year(2024).hi, cumulative=True, caption="Ten years"),
         ),
