@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         self.story_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.story_dock)
         self.tabifyDockWidget(self.events_dock, self.story_dock)
-        self.events_dock.raise_()
+        self.story_dock.hide()  # until the user asks for it (View ▸ Show Story Panel); its layout is remembered
         view = self.menus["view"]
         toggle = self.story_dock.toggleViewAction()
         toggle.setText("Show Story Panel")

@@ -70,6 +70,7 @@ class QtStoryPanel(QWidget):
 
         buttons = QHBoxLayout()
         for button in (self.add_button, self.update_button, self.up_button, self.down_button, self.delete_button):
+            button.setMinimumWidth(10)  # the panel may be narrow: buttons shrink, the list keeps its room
             buttons.addWidget(button)
         hold_row = QHBoxLayout()
         hold_row.addWidget(QLabel("Hold"))

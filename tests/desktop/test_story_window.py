@@ -38,6 +38,8 @@ def _contains(outer, inner, slack=0.35):
 def test_panel_adds_the_current_view_as_a_stop_with_undo(make_main_window, qtbot):
     window = make_main_window()
     window.state.set_window(TimeWindow.year(2020))
+    window.named_actions["show_story"].trigger()
+    assert window.story_dock.isVisible()
     panel = window.story_panel
     qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     assert len(window.story.story) == 1
