@@ -10,6 +10,41 @@ log = logging.getLogger("eventmap")
 
 SCHEME = b"eventmap"
 
+_pinned = False
+
+
+def needs_pinning(pyside: str | None = None, python: tuple[int, int] | None = None, implementation: str | None = None) -> bool:
+    """Whether this PySide6 and Python need :func:`pin_singletons` (PySide6 6.12.x on CPython before 3.12)."""
+    if pyside is None:
+        import PySide6
+
+        pyside = PySide6.__version__
+    python = python or sys.version_info[:2]
+    implementation = implementation or sys.implementation.name
+    return implementation == "cpython" and python < (3, 12) and pyside.split(".")[:2] == ["6", "12"]
+
+
+def pin_singletons() -> bool:
+    """Work around PySide6 6.12 dropping references to None, True and False (CPython 3.11).
+
+    PySide6 6.12 returns None, True and False from some calls (Signal.emit,
+    connect, QAction.setEnabled, ...) without taking a reference. Python 3.12
+    and later never free these objects (PEP 683), so there it does no harm; on
+    3.11 every such call takes one reference away, and after a few hundred
+    signals Python aborts with "Fatal Python error: bool_dealloc". Giving them
+    2**40 references makes them as good as immortal. Called where Qt starts
+    (:func:`application`, the tests' conftest), once; True when it pinned.
+    """
+    global _pinned
+    if _pinned or not needs_pinning():
+        return False
+    import ctypes
+
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+    _pinned = True
+    return True
+
 
 def prepare_environment(headless: bool = False) -> None:
     """Set what Qt WebEngine needs before any QApplication exists.
@@ -64,6 +99,7 @@ def register_scheme() -> None:
 def application(argv: list[str] | None = None, headless: bool = False):
     """The QApplication, created once with everything WebEngine needs."""
     prepare_environment(headless)
+    pin_singletons()
     register_scheme()
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication

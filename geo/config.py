@@ -1,33 +1,32 @@
 """Where eventmap keeps the user's settings and caches.
 
-``EVENTMAP_CONFIG_DIR`` and ``EVENTMAP_CACHE_DIR`` override the platform
-defaults (tests point them at a temporary folder).
+The platform's own folders, through platformdirs (``~/.config/eventmap`` and
+``~/.cache/eventmap`` on Linux, honouring ``XDG_*``; ``~/Library/...`` on macOS;
+``%APPDATA%`` / ``%LOCALAPPDATA%`` on Windows). ``EVENTMAP_CONFIG_DIR`` and
+``EVENTMAP_CACHE_DIR`` override them (tests point them at a temporary folder).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
+import platformdirs
 
-def _platform_dir(kind: str) -> Path:
-    home = Path.home()
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA" if kind == "cache" else "APPDATA") or str(home / "AppData" / "Roaming")
-        return Path(base) / "eventmap" / ("cache" if kind == "cache" else "")
-    if sys.platform == "darwin":
-        sub = "Caches" if kind == "cache" else "Application Support"
-        return home / "Library" / sub / "eventmap"
-    xdg = os.environ.get("XDG_CACHE_HOME" if kind == "cache" else "XDG_CONFIG_HOME")
-    return Path(xdg or home / (".cache" if kind == "cache" else ".config")) / "eventmap"
+APP_NAME = "eventmap"
 
 
 def config_dir() -> Path:
     """The folder for the user's settings (not created here)."""
-    return Path(os.environ.get("EVENTMAP_CONFIG_DIR") or _platform_dir("config"))
+    override = os.environ.get("EVENTMAP_CONFIG_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
 def cache_dir() -> Path:
     """The folder for caches such as online geocoding results (not created here)."""
-    return Path(os.environ.get("EVENTMAP_CACHE_DIR") or _platform_dir("cache"))
+    override = os.environ.get("EVENTMAP_CACHE_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

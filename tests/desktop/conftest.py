@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from eventmap.desktop.app import register_scheme
+from eventmap.desktop.app import pin_singletons, register_scheme
 from eventmap.geo.paths import default_dataset
 
 # The eventmap: scheme must be known before WebEngine starts; pytest-qt's
 # QApplication is made without desktop.app.application(), so register it here.
 register_scheme()
+pin_singletons()  # PySide6 6.12 on Python 3.11 (see desktop.app); before pytest-qt starts Qt
 
 WAIT_MS = 30_000
 

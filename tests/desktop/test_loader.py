@@ -191,16 +191,21 @@ def test_cancelling_an_open_in_the_main_window_keeps_its_data(qtbot, big_files, 
 def test_many_signals_do_not_wear_out_python():
     """Progress reports are signals; PySide6 6.12 on Python 3.11 drops a reference to True on each.
 
-    Without the guard in desktop/__init__.py this aborts the test run with
-    "Fatal Python error: bool_dealloc" after a few hundred signals.
+    Without the guard that Qt's start-up applies (desktop.app.pin_singletons,
+    called by the tests' conftest as by application()) this aborts the test run
+    with "Fatal Python error: bool_dealloc" after a few hundred signals.
     """
     import sys
 
     from PySide6.QtCore import QObject, Signal
 
+    from eventmap.desktop import app
+
     class Reporter(QObject):
         progressed = Signal(float)
 
+    if app.needs_pinning():
+        assert app._pinned  # the conftest pinned them, as application() does
     reporter = Reporter()
     received = []
     reporter.progressed.connect(received.append)
@@ -210,3 +215,24 @@ def test_many_signals_do_not_wear_out_python():
         reporter.progressed.connect(received.append)
     assert len(received) == 20_000
     assert sys.getrefcount(True) > 1_000_000 and sys.getrefcount(None) > 1_000_000
+
+
+def test_the_reference_pin_is_only_for_the_versions_that_need_it():
+    from eventmap.desktop.app import needs_pinning
+
+    assert needs_pinning("6.12.0", (3, 11), "cpython") and needs_pinning("6.12.3", (3, 10), "cpython")
+    assert not needs_pinning("6.11.2", (3, 11), "cpython")
+    assert not needs_pinning("6.13.0", (3, 11), "cpython")
+    assert not needs_pinning("6.12.0", (3, 12), "cpython")
+    assert not needs_pinning("6.12.0", (3, 11), "pypy")
+
+
+def test_importing_the_desktop_package_pins_nothing():
+    """The pin happens where Qt starts, never as a side effect of an import."""
+    import subprocess
+    import sys
+
+    code = ("import sys; before = sys.getrefcount(True); import eventmap.desktop, eventmap.desktop.cli; "
+            "print(sys.getrefcount(True) - before < 1_000_000)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "True"
