@@ -17,6 +17,7 @@ from eventmap.geo.errors import EventmapError
 from eventmap.geo.paths import default_dataset
 
 SETTLE_MS = 50
+NOTE_MS = 30_000
 
 
 def grab_window(window: MainWindow, timeout_ms: int = 5000) -> QImage:
@@ -62,6 +63,8 @@ def run_app(
     opened = main.open_path(file, window, cumulative) if file else False
     if not opened:
         main.open_path(default_dataset(), window, cumulative)
+    if settings.note:
+        main.statusBar().showMessage(settings.note, NOTE_MS)
     try:
         return app.exec()
     finally:

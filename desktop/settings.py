@@ -3,7 +3,8 @@
 Window geometry, the last dataset, recent files, basemap, export choices and
 play speed. The folder comes from :func:`geo.config.config_dir` (tests point
 it at a temporary folder with ``EVENTMAP_CONFIG_DIR``). A missing or damaged
-file gives the defaults; it is never a reason not to start.
+file gives the defaults (a damaged one is set aside first); it is never a
+reason not to start.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import math
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,29 +50,48 @@ class Settings:
     play_speed: float = 1.0
     loop: bool = False
 
+    note = ""  # not saved: what went wrong reading the file, for the window to show
+
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
-        """Read the settings; defaults for anything missing, unreadable or of the wrong type."""
-        path = path or settings_path()
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls()
-        except (OSError, ValueError) as exc:
-            log.warning("settings: ignoring %s (%s)", path, exc)
-            return cls()
-        settings = cls()
-        if not isinstance(data, dict):
-            return settings
-        for f in dataclasses.fields(cls):
-            value = data.get(f.name)
-            default = getattr(settings, f.name)
-            if value is not None and _same_kind(value, default):
-                setattr(settings, f.name, float(value) if isinstance(default, float) else value)
-        settings.recent_files = [p for p in settings.recent_files if isinstance(p, str)][:MAX_RECENT]
-        settings.recent_databases = [p for p in settings.recent_databases if isinstance(p, str)][:MAX_RECENT]
-        return settings
+        """Read the settings; defaults for anything missing or unusable.
 
+        A damaged file (not JSON, nested too deep, a number too large, a value of
+        the wrong type) never stops the app: it is set aside as
+        ``settings.json.damaged-<time>`` so nothing is lost, and :attr:`note`
+        says so for the window to show.
+        """
+        path = path or settings_path()
+        settings = cls()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return settings
+        except (OSError, ValueError) as exc:
+            log.warning("settings: cannot read %s (%s); using the defaults", path, exc)
+            return settings
+        problems: list[str] = []
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            data, problems = {}, [_describe(exc)]
+        if not isinstance(data, dict):
+            data, problems = {}, problems or ["it is not a JSON object"]
+        for f in dataclasses.fields(cls):
+            if f.name not in data or data[f.name] is None:
+                continue
+            value = _usable(data[f.name], getattr(settings, f.name))
+            if value is _UNUSABLE:
+                problems.append(f"{f.name} is not a usable {type(getattr(settings, f.name)).__name__}")
+            else:
+                if isinstance(value, list) and len(value) != len(data[f.name]):
+                    problems.append(f"{f.name} has entries that are not text")
+                setattr(settings, f.name, value)
+        settings.recent_files = settings.recent_files[:MAX_RECENT]
+        settings.recent_databases = settings.recent_databases[:MAX_RECENT]
+        if problems:
+            settings.note = _set_aside(path, problems)
+        return settings
     def save(self, path: Path | None = None) -> None:
         """Write the settings (a failure is logged, never raised: losing a preference is not fatal)."""
         path = path or settings_path()
@@ -98,9 +120,50 @@ class Settings:
         self.recent_files = [p for p in self.recent_files if p != text]
 
 
-def _same_kind(value: Any, default: Any) -> bool:
+_UNUSABLE = object()
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply to read"
+    return f"it is not valid JSON ({exc})"
+
+
+def _usable(value: Any, default: Any) -> Any:
+    """``value`` as the type of ``default``, or _UNUSABLE (wrong type, not finite, too large, bad text)."""
     if isinstance(default, bool):
-        return isinstance(value, bool)
+        return value if isinstance(value, bool) else _UNUSABLE
     if isinstance(default, float):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    return isinstance(value, type(default))
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return _UNUSABLE
+        try:
+            number = float(value)  # an int with 400 digits raises OverflowError
+        except OverflowError:
+            return _UNUSABLE
+        return number if math.isfinite(number) else _UNUSABLE
+    if isinstance(default, str):
+        return value if isinstance(value, str) and _encodable(value) else _UNUSABLE
+    if isinstance(default, list):  # of file names or database sources: the good ones are kept
+        return [v for v in value if isinstance(v, str) and _encodable(v)] if isinstance(value, list) else _UNUSABLE
+    return value if isinstance(value, type(default)) else _UNUSABLE
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")  # a lone surrogate ("\ud800") reads from JSON but cannot be saved again
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _set_aside(path: Path, problems: list[str]) -> str:
+    """Rename a damaged settings file out of the way; the note to show the user."""
+    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+    why = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+    try:
+        path.replace(aside)
+    except OSError as exc:
+        log.warning("settings: %s is damaged (%s) and could not be set aside (%s); using the defaults", path, why, exc)
+        return f"The settings file {path} is damaged ({why}); eventmap started with the default settings."
+    log.warning("settings: %s is damaged (%s); set aside as %s, using the defaults", path, why, aside.name)
+    return f"The settings file was damaged ({why}); it was set aside as {aside.name} and eventmap started with the default settings."

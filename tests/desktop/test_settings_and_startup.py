@@ -28,15 +28,76 @@ def test_settings_live_in_the_config_folder(fresh_settings):
     assert again.recent_files == ["/tmp/a.geojson"] and again.last_dataset == "/tmp/a.geojson"
 
 
+def damaged_copies():
+    return sorted(p.name for p in settings_path().parent.glob("settings.json.damaged-*"))
+
+
 def test_damaged_or_strange_settings_give_the_defaults():
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{not json", encoding="utf-8")
-    assert Settings.load() == Settings()
+    settings = Settings.load()
+    assert settings == Settings() and "not valid JSON" in settings.note
+    assert not path.exists() and len(damaged_copies()) == 1
     path.write_text(json.dumps({"basemap": 3, "play_speed": 2, "recent_files": ["a", 5], "loop": "yes", "unknown": 1}), encoding="utf-8")
     settings = Settings.load()
     assert settings.basemap == "natural-earth" and settings.play_speed == 2.0 and settings.loop is False
     assert settings.recent_files == ["a"]
+    assert "basemap" in settings.note and "loop" in settings.note and "recent_files" in settings.note
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),  # RecursionError in the JSON reader
+        ('{"play_speed": 1' + "0" * 400 + "}", "play_speed"),  # OverflowError turning it into a float
+        ('{"play_speed": 1e400}', "play_speed"),  # reads as infinity
+        ('{"recent_files": "not a list", "geometry": 5}', "recent_files"),
+        (r'{"last_dataset": "a\ud800b"}', "last_dataset"),  # a lone surrogate could never be saved again
+        ("[1, 2, 3]", "not a JSON object"),
+        (b"\xff\xfe{".decode("latin-1"), "not valid JSON"),
+    ],
+)
+def test_a_damaged_settings_file_is_set_aside_and_the_app_starts_on_defaults(text, why):
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    settings = Settings.load()
+    assert why in settings.note and "set aside as settings.json.damaged-" in settings.note
+    assert settings.play_speed == 1.0 and settings.recent_files == []
+    (aside,) = damaged_copies()
+    assert (path.parent / aside).read_text(encoding="utf-8") == text  # the user's file is kept as it was
+    settings.save()  # and the next save writes a good file
+    again = Settings.load()
+    assert again == settings and again.note == ""
+
+
+def test_good_settings_leave_no_note_and_nothing_set_aside():
+    Settings(play_speed=2.0).save()
+    assert Settings.load().note == "" and damaged_copies() == []
+
+
+def test_the_window_starts_on_damaged_settings_and_says_so(qapp, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from eventmap.desktop.main_window import MainWindow
+    from eventmap.desktop.run import run_app
+
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"play_speed": 1' + "0" * 400 + ', "basemap": "natural-earth-110m"}', encoding="utf-8")
+    shown = {}
+    original = MainWindow.show
+
+    def show(self):
+        shown["window"] = self
+        original(self)
+
+    monkeypatch.setattr(MainWindow, "show", show)
+    monkeypatch.setattr(QApplication, "exec", staticmethod(lambda: shown.update(message=shown["window"].statusBar().currentMessage()) or 0))
+    assert run_app(None) == 0
+    assert "settings file was damaged" in shown["message"] and "play_speed" in shown["message"]
+    assert damaged_copies()
 
 
 def test_recent_files_are_unique_newest_first_and_bounded():
