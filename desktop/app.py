@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Mapping
 
 log = logging.getLogger("eventmap")
 
@@ -44,6 +45,28 @@ def pin_singletons() -> bool:
         ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
     _pinned = True
     return True
+
+
+NO_DISPLAY = (
+    "eventmap: there is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): "
+    "run it in a desktop session or set DISPLAY (e.g. DISPLAY=:0); without a display, "
+    "'eventmap export' and 'eventmap --screenshot' still work, or set QT_QPA_PLATFORM=offscreen"
+)
+
+
+def missing_display(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:
+    """The one line to print when a window cannot open for want of a display, else None.
+
+    Checked before Qt starts: Qt's own message ("no Qt platform plugin could be
+    initialized") points nowhere, and it aborts the process.
+    """
+    environ = os.environ if environ is None else environ
+    platform = platform or sys.platform
+    if platform in ("win32", "darwin", "cygwin"):
+        return None
+    if any(environ.get(name) for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")):
+        return None
+    return NO_DISPLAY
 
 
 def prepare_environment(headless: bool = False) -> None:

@@ -260,6 +260,13 @@ def cmd_app(args: argparse.Namespace) -> int:
         print(f"eventmap {__version__}")
         return 0
     window = window_from_args(args)
+    if args.screenshot is None:  # a screenshot renders offscreen by itself
+        from eventmap.desktop.app import missing_display
+
+        problem = missing_display()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
     from eventmap.desktop.run import run_app
 
     return run_app(args.file, window=window, cumulative=args.cumulative, screenshot=args.screenshot, size=args.size, basemap=args.basemap)
