@@ -14,7 +14,6 @@ or opening another file.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
@@ -144,14 +143,12 @@ class EditingController(QObject):
         window: QWidget,
         state: ViewState,
         undo_stack: QUndoStack | None = None,
-        selected_rows: Callable[[], list[int]] | None = None,
         map_clicked: SignalInstance | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window  # the parent of the forms and message boxes
         self.state = state
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
-        self.selected_rows = selected_rows  # the rows selected with the current event (Delete takes them all)
         self.map_clicked = map_clicked  # "Pick on map" in the form listens to it
         self.dialog: QtEventDialog | None = None
         self.save_path: Path | None = in_place_path(self.state.dataset)
@@ -259,7 +256,7 @@ class EditingController(QObject):
         if not 0 <= index < len(self.state.dataset.events):
             return
         indices = [index]
-        rows = self.selected_rows() if self.selected_rows is not None else []
+        rows = list(self.state.selection)
         if index in rows:
             indices = rows  # the rows selected with it go too
         self.push(DeleteEventCommand(self.state, indices))

@@ -242,8 +242,7 @@ class MainWindow(QMainWindow):
 
     def _install_editing(self) -> None:
         """Undo, add/edit/delete and saving: one controller, given what it works on."""
-        self.editing = EditingController(self, self.state, selected_rows=self.table.selected_events,
-                                         map_clicked=self.view.bridge.mapClicked)
+        self.editing = EditingController(self, self.state, map_clicked=self.view.bridge.mapClicked)
         self.undo_stack = self.editing.undo_stack
         self.editing.add_menu_actions(self.menus["edit"])
         for widget in (self.view, self.table):

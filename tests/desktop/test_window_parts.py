@@ -88,17 +88,16 @@ class Clicks(QObject):
 
 
 def test_the_editing_controller_works_on_what_it_is_given(qtbot):
-    """No window to search: the state, the selected rows and the map's click signal come in the constructor."""
+    """No window to search: the state (with the selection) and the map's click signal come in the constructor."""
     from PySide6.QtWidgets import QWidget
 
     parent = QWidget()
     qtbot.addWidget(parent)
     state = ViewState(load_dataset(default_dataset()), parent=parent)
     clicks = Clicks()
-    rows = [2, 4]
-    controller = EditingController(parent, state, selected_rows=lambda: rows, map_clicked=clicks.clicked)
+    controller = EditingController(parent, state, map_clicked=clicks.clicked)
     before = len(state.dataset.events)
-    state.set_selected(4)
+    state.set_selection([2, 4], current=4)
     controller.delete_action.trigger()
     assert len(state.dataset.events) == before - 2 and state.dirty
     controller.undo_stack.undo()
