@@ -34,13 +34,12 @@ class WindowExports:
     # --- what the window shows -------------------------------------------------------------
 
     def screen_view(self) -> tuple[tuple[float, float, float] | None, tuple[int, int]]:
-        """The map's centre and zoom, and its size in CSS pixels, as the page reports them."""
+        """The map's centre and zoom, and its size in CSS pixels, as the page last reported them to the model."""
         window = self.window
-        page = window.map_link.page_state() or {}
-        size = tuple(page.get("size") or (window.view.width(), window.view.height()))
-        center, zoom = page.get("center"), page.get("zoom")
-        view = (float(center[0]), float(center[1]), float(zoom)) if center and zoom is not None else None
-        return view, (int(size[0]), int(size[1]))
+        viewport = window.state.viewport
+        if viewport is None or min(viewport.size) <= 0:
+            return (viewport.view if viewport else None), (window.view.width(), window.view.height())
+        return viewport.view, viewport.size
 
     def request(self, path: str | Path, size: tuple[int, int] | None = None, scale: float = 1.0, title: str | None = None,
                 with_table: bool = False) -> ExportRequest:

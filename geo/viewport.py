@@ -50,6 +50,16 @@ class Viewport:
             return None
         return cls((lat, lon), zoom, ((south, west), (north, east)), (width, height))
 
+    def contains(self, lat: float, lon: float) -> bool:
+        """Whether the point is inside the bounds (across the antimeridian too)."""
+        (south, west), (north, east) = self.bounds
+        if not south <= lat <= north:
+            return False
+        if east - west >= 360:
+            return True
+        lon = (lon - west) % 360 + west  # the same longitude, counted from the west edge
+        return lon <= east
+
     @property
     def view(self) -> View:
         """``(latitude, longitude, zoom)``."""

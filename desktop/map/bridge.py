@@ -50,6 +50,7 @@ class MapBridge(QObject):
     popupOpened = Signal(int)
     mapClicked = Signal(float, float)  # latitude, longitude of a click on empty map
     tilesFailed = Signal(str)
+    viewChanged = Signal(dict)  # centre, zoom, bounds and size, once a pan or zoom has settled
     pageError = Signal(str)
 
     def __init__(self, page: QWebEnginePage) -> None:
@@ -97,6 +98,8 @@ class MapBridge(QObject):
             self.popupOpened.emit(int(data["index"]))
         elif name == "mapClicked":
             self.mapClicked.emit(float(data["lat"]), float(data["lon"]))
+        elif name == "viewChanged":
+            self.viewChanged.emit(data)
         elif name == "tilesFailed":
             self.tilesFailed.emit(str(data.get("name", "")))
         elif name == "error":

@@ -12,11 +12,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from eventmap.desktop.map.map_view import QtMapView
 from eventmap.desktop.view_state import ViewState
 from eventmap.geo.page.config import MapOptions
+from eventmap.geo.view import hidden_codes, shown_categories
+from eventmap.geo.viewport import Viewport
 
 log = logging.getLogger("eventmap")
 
@@ -65,9 +67,8 @@ class MapLink(QObject):
         self.basemap = BASEMAPS.get(basemap, BASEMAPS[OFFLINE])
         self.last_seq = 0  # the sequence number of the last change sent (0: the page's first frame)
         self.pages_built = 0
-        self._generation = 0
         self._sent: dict[str, Any] = {}
-        self._from_page = -1
+        self._clicked = -1  # the marker last clicked on the page: its popup opens without flying
         state.datasetChanged.connect(lambda: self.rebuild(keep_view=False))
         state.eventsEdited.connect(lambda: self.rebuild(keep_view=True))
         state.windowChanged.connect(self._send_window)
@@ -76,6 +77,7 @@ class MapLink(QObject):
         state.selectionChanged.connect(self._on_selection_changed)
         view.mapReady.connect(self._on_map_ready)
         view.bridge.selected.connect(self._on_marker_clicked)
+        view.bridge.viewChanged.connect(self._on_view_reported)
         view.bridge.tilesFailed.connect(self._on_tiles_failed)
 
     # --- building the page ------------------------------------------------------
@@ -89,31 +91,19 @@ class MapLink(QObject):
 
     def rebuild(self, keep_view: bool = True) -> None:
         """Build and load the page for the current dataset (the one costly step)."""
-        self._generation += 1
-        generation = self._generation
-        if keep_view and self.view.is_ready:
-            self.view.state(lambda page: self._build(generation, page))
-        else:
-            self._build(generation, None)
-
-    def _build(self, generation: int, page: dict | None) -> None:
-        if generation != self._generation:
-            return  # a newer rebuild was asked for meanwhile
         state = self.state
-        view = None
-        if page and page.get("center") and page.get("zoom") is not None:
-            view = (float(page["center"][0]), float(page["center"][1]), float(page["zoom"]))
+        # The model keeps the view the page last reported: a rebuilt page opens on it.
+        view = state.viewport.view if keep_view and state.viewport is not None else None
         extra: dict[str, Any] = {"windowLabel": state.window_label()}
         search = state.search_indices()
         if search is not None:
             extra["search"] = search
-        categories = state.dataset.categories()
         options = MapOptions(
             title=state.dataset.name,
             basemap=self.basemap.shapes,
             tiles=self.basemap.tiles,
             cumulative=state.cumulative,
-            categories=[c for c in categories if c not in state.hidden_categories],
+            categories=shown_categories(state.dataset, state.view),
             view=view,
             extra=extra,
         )
@@ -150,8 +140,7 @@ class MapLink(QObject):
         if self.view.is_ready:
             hidden = self.state.hidden_categories
             self._sent["categories"] = hidden
-            codes = [i for i, c in enumerate(self.state.dataset.categories()) if c in hidden]
-            self.last_seq = self.view.set_hidden_categories(codes)
+            self.last_seq = self.view.set_hidden_categories(hidden_codes(self.state.dataset, self.state.view))
 
     def _send_search(self) -> None:
         if self.view.is_ready:
@@ -169,45 +158,31 @@ class MapLink(QObject):
     # --- selection, both ways ---------------------------------------------------------
 
     def _on_selection_changed(self, index: int) -> None:
-        if index == self._from_page and index >= 0:
-            return  # the page selected it itself, with its popup open
         if self.view.is_ready:
-            self.view.select(index if index >= 0 else None)
+            self._show_selection(index)
+
+    def _show_selection(self, index: int) -> None:
+        """Open the selected event's popup, flying to it unless it was clicked where it is drawn."""
+        if index < 0:
+            self.view.select(None)
+            return
+        self.view.select(index, fly=index != self._clicked)
 
     def _on_marker_clicked(self, index: int) -> None:
-        self._from_page = index
-        try:
+        # The page only reports the click; the model selects and the page follows.
+        self._clicked = index
+        if index == self.state.selected:
+            self._show_selection(index)  # selected already (its popup may have been closed): open it again
+        else:
             self.state.set_selected(index)
-        finally:
-            self._from_page = -1
+
+    def _on_view_reported(self, report: dict) -> None:
+        viewport = Viewport.from_report(report)
+        if viewport is not None:
+            self.state.set_viewport(viewport)
 
     def _on_tiles_failed(self, name: str) -> None:
         if self.basemap.online:
             log.warning("online tiles %s failed to load; back to the offline basemap", name)
             self.set_basemap(OFFLINE)
             self.tilesFailed.emit(name or "the online tiles")
-
-    # --- asking the page -----------------------------------------------------------------
-
-    def page_state(self, timeout_ms: int = 5000) -> dict | None:
-        """What the page shows now (view, bounds, visible events), waiting for its answer."""
-        if not self.view.is_ready:
-            return None
-        result: list[dict | None] = []
-        loop = QEventLoop()
-        timer = QTimer()
-        timer.setSingleShot(True)
-        timer.timeout.connect(loop.quit)
-
-        def answer(state: dict | None) -> None:
-            if not result:  # a late answer, after the timeout, finds the loop gone
-                result.append(state)
-                loop.quit()
-
-        self.view.state(answer)
-        if not result:
-            timer.start(timeout_ms)
-            loop.exec()
-        if not result:
-            result.append(None)
-        return result[0]

@@ -352,8 +352,25 @@
       map.setView(map.containerPointToLatLng([h.cell.x, h.cell.y]), Math.min(map.getZoom() + 2, map.getMaxZoom()));
       return;
     }
-    select(h.pos, false);
+    // In the app the page only reports the click: Python's model selects, and the page follows.
+    if (cfg.mode !== "app") select(h.pos, false);
     EM.notify("selected", { index: d.index[h.pos] });
+  }
+
+  function viewReport() {
+    var c = map.getCenter(), b = map.getBounds();
+    return {
+      center: [c.lat, c.lng], zoom: map.getZoom(),
+      bounds: [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]],
+      size: [map.getSize().x, map.getSize().y],
+    };
+  }
+
+  var viewTimer = null;
+  function reportView() {
+    // Debounced: one report when a pan or zoom has settled, not one per animation frame.
+    clearTimeout(viewTimer);
+    viewTimer = setTimeout(function () { EM.notify("viewChanged", viewReport()); }, 120);
   }
 
   function select(pos, fly) {
@@ -518,15 +535,13 @@
   };
 
   EM.handlers.getState = function () {
-    var c = map.getCenter(), b = map.getBounds();
+    var v = viewReport();
     var shown = [];
     if (visible.length <= 5000) for (var k = 0; k < visible.length; k++) shown.push(d.index[visible[k]]);
     return JSON.stringify({
       ready: EM.state.ready, painted: EM.state.painted, mode: EM.state.mode,
       shown: EM.state.shown, inView: EM.state.inView, visible: shown.sort(function (a, b) { return a - b; }),
-      center: [c.lat, c.lng], zoom: map.getZoom(),
-      bounds: [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]],
-      size: [map.getSize().x, map.getSize().y],
+      center: v.center, zoom: v.zoom, bounds: v.bounds, size: v.size,
       siteLabels: EM.state.siteLabels, activeSites: EM.state.activeSites, selected: selected >= 0 ? d.index[selected] : null,
       popup: EM.state.popup || null, title: titleBox ? titleBox.textContent : "", legend: EM.state.legend || [],
       windowLabel: windowBox ? windowBox.textContent : "",
@@ -588,6 +603,8 @@
     map.on("mousemove", onMouseMove);
     map.on("mouseout", function () { hoverPos = -1; tooltip.remove(); });
     map.on("click", onClick);
+    map.on("moveend", reportView);
+    map.on("resize", reportView);
     map.on("popupclose", function () { EM.state.popup = null; });
 
     Promise.all([load(cfg.basemap, false), load(cfg.events, cfg.mode === "app")])
@@ -600,6 +617,7 @@
         addLegend();
         EM.state.ready = true;
         EM.notify("ready", { n: d.n });
+        EM.notify("viewChanged", viewReport());
         requestFrame(0);
       })
       .catch(function (err) {

@@ -15,6 +15,22 @@ pin_singletons()  # PySide6 6.12 on Python 3.11 (see desktop.app); before pytest
 WAIT_MS = 30_000
 
 
+def page_state(qtbot, view, timeout_ms: int = 10_000) -> dict | None:
+    """What the page shows now (view, bounds, visible events, popup), waiting for its answer."""
+    if not view.is_ready:
+        return None
+    answers: list = []
+    view.state(answers.append)
+    qtbot.waitUntil(lambda: bool(answers), timeout=timeout_ms)
+    return answers[0]
+
+
+@pytest.fixture
+def ask_page(qtbot):
+    """``ask_page(view)``: what the page shows now (None before it is ready); only tests ask the page."""
+    return lambda view: page_state(qtbot, view)
+
+
 @pytest.fixture
 def state():
     """A view state on the bundled dataset, for widget tests without a window."""
@@ -76,7 +92,7 @@ def map_state(qtbot):
     def ask(window) -> dict:
         seq = window.map_link.last_seq
         qtbot.waitUntil(lambda: window.view.is_ready and window.view.last_painted >= seq, timeout=WAIT_MS)
-        state = window.map_link.page_state()
+        state = page_state(qtbot, window.view)
         assert state is not None
         return state
 

@@ -157,7 +157,7 @@ def test_search_and_category_filters_combine_with_time(make_main_window, map_sta
     assert loads == []
 
 
-def test_a_table_row_selects_its_marker_and_a_marker_click_selects_its_row(make_main_window, qtbot):
+def test_a_table_row_selects_its_marker_and_a_marker_click_selects_its_row(make_main_window, qtbot, ask_page):
     window = make_main_window()
     view, table = window.view, window.table
 
@@ -170,19 +170,19 @@ def test_a_table_row_selects_its_marker_and_a_marker_click_selects_its_row(make_
     QTest.mouseClick(view.focusProxy(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(round(x), round(y)))
     qtbot.waitUntil(lambda: window.state.selected == PABBI, timeout=5_000)
     assert table.selected_events() == [PABBI]
-    qtbot.waitUntil(lambda: (window.map_link.page_state() or {}).get("popup", {}) and window.map_link.page_state()["popup"]["index"] == PABBI, timeout=10_000)
+    qtbot.waitUntil(lambda: ((ask_page(view) or {}).get("popup") or {}).get("index") == PABBI, timeout=10_000)
 
     # Row -> marker: the map flies to Gwadar and opens its popup.
     table.selectRow(table.table_model.row_of(GWADAR))
     assert window.state.selected == GWADAR
 
     def flown_to_gwadar() -> bool:
-        state = window.map_link.page_state() or {}
+        state = ask_page(view) or {}
         popup = state.get("popup") or {}
         return state.get("selected") == GWADAR and popup.get("index") == GWADAR and state.get("zoom", 0) >= 6
 
     qtbot.waitUntil(flown_to_gwadar, timeout=10_000)
-    state = window.map_link.page_state()
+    state = ask_page(view)
     (south, west), (north, east) = state["bounds"]
     event = window.state.dataset.events[GWADAR]
     assert south < event.lat < north and west < event.lon < east
@@ -310,3 +310,30 @@ def test_play_follows_the_pages_painted_frames(qtbot, make_main_window):
     window.state.set_window(TimeWindow.year(2015))
     assert link.frame_pending()  # sent, not painted yet: play would wait
     qtbot.waitUntil(lambda: not link.frame_pending(), timeout=10_000)
+
+
+def test_the_page_reports_its_view_and_the_model_keeps_it(make_main_window, qtbot, ask_page):
+    window = make_main_window()
+    state, view = window.state, window.view
+    qtbot.waitUntil(lambda: state.viewport is not None, timeout=10_000)  # reported once the page is ready
+    reports = []
+    state.viewportChanged.connect(lambda: reports.append(state.viewport))
+    view.send("setView", {"lat": 30.0, "lon": 70.0, "zoom": 7})
+    qtbot.waitUntil(lambda: bool(reports) and abs(reports[-1].zoom - 7) < 1e-9, timeout=10_000)
+    page = ask_page(view)
+    assert state.viewport.center == pytest.approx(tuple(page["center"])) and state.viewport.size == tuple(page["size"])
+    assert state.viewport.contains(30.0, 70.0) and not state.viewport.contains(-30.0, 70.0)
+    # An edit rebuilds the page on the view the model kept: no question to the page.
+    window.state.replace_events(list(window.state.dataset.events))
+    qtbot.waitUntil(lambda: view.is_ready, timeout=30_000)
+    assert ask_page(view)["zoom"] == pytest.approx(7)
+
+
+def test_hiding_the_selected_event_closes_its_popup(make_main_window, qtbot, ask_page):
+    window = make_main_window()
+    state, view = window.state, window.view
+    state.set_selected(PABBI)
+    qtbot.waitUntil(lambda: ((ask_page(view) or {}).get("popup") or {}).get("index") == PABBI, timeout=10_000)
+    state.set_hidden_categories({state.dataset.events[PABBI].category})
+    assert state.selected == -1
+    qtbot.waitUntil(lambda: not (ask_page(view) or {}).get("popup") and ask_page(view).get("selected") is None, timeout=10_000)
