@@ -250,6 +250,8 @@ def test_edits_rebuild_the_page_and_keep_the_view(make_main_window, map_state, q
     window = make_main_window()
     window.map_link.last_seq = window.view.send("setView", {"lat": 30.0, "lon": 70.0, "zoom": 7})
     map_state(window)
+    # The page reports its view once the move has settled; the model keeps it for the rebuilt page.
+    qtbot.waitUntil(lambda: window.state.viewport is not None and window.state.viewport.zoom == 7, timeout=10_000)
     events = window.state.dataset.events
     with qtbot.waitSignal(window.view.mapReady, timeout=30_000):
         window.state.replace_events(events[:-1])
