@@ -33,8 +33,9 @@ SUFFIXES = {
     ".gpkg": "gpkg",
 }
 # Readers that open the file themselves and read it a piece at a time: no size cap.
-PATH_READERS = {"parquet", "gpkg"}
-MAX_BYTES = 1 << 30  # 1 GiB: larger is surely not an event list, and would not fit in memory as events
+PATH_READERS = {"parquet", "gpkg", "csv"}
+# 1 GiB for the readers that hold the whole file (GeoJSON, KML); CSV, Parquet and GeoPackage stream.
+MAX_BYTES = 1 << 30
 
 
 def file_filter() -> str:
@@ -76,7 +77,7 @@ def load_dataset(path: str | Path, progress: Progress | None = None, *, geocoder
         known = ", ".join(sorted(SUFFIXES))
         raise EventmapError(f"{name}: unknown file type {clean_text(path.suffix) or '(none)'!r}; eventmap reads {known}")
     if kind in PATH_READERS:
-        return _load_path(path, kind, progress)
+        return _load_path(path, kind, progress, geocoder)
     try:
         if path.stat().st_size > MAX_BYTES:
             raise EventmapError(f"{name}: the file is larger than {MAX_BYTES >> 20} MB; eventmap cannot read it")
@@ -103,12 +104,18 @@ def load_dataset(path: str | Path, progress: Progress | None = None, *, geocoder
     return dataset
 
 
-def _load_path(path: Path, kind: str, progress: Progress | None) -> Dataset:
-    """Read a file with a reader that opens it itself (Parquet, GeoPackage)."""
+def _load_path(path: Path, kind: str, progress: Progress | None, geocoder: Geocoder | None = None) -> Dataset:
+    """Read a file with a reader that opens it itself and streams it (CSV, Parquet, GeoPackage)."""
     if not path.exists():
         raise EventmapError(f"{display_path(path)}: no such file")
     if path.is_dir():
         raise EventmapError(f"{display_path(path)}: is a folder, not a file")
+    if kind == "csv":
+        from eventmap.geo.importers.delimited import read_delimited_file  # noqa: PLC0415
+
+        dataset = read_delimited_file(path, display_name(path), progress=progress, geocoder=geocoder)
+        dataset.path = path
+        return dataset
     if kind == "parquet":
         from eventmap.geo.importers.parquet import read_parquet as reader  # noqa: PLC0415 - pyarrow loads on first need
     else:

@@ -12,16 +12,20 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import math
+import os
 import re
-from collections import Counter
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
 
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event
 from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish, parse_integer, parse_number
 from eventmap.geo.importers.layouts import LAT, LON, PLACE, Columns, Layout, choose_layout, column_key
+from eventmap.geo.importers.textstream import StreamTicker, TextStream
 
 DELIMITERS = ",;\t|"
 SNIFF_CHARS = 16_384
@@ -58,57 +62,57 @@ def read_delimited(raw: bytes, name: str, progress: Progress | None = None, *, g
         If the file is empty, binary, has no header naming coordinate or place
         columns, no row gives an event, or the read was cancelled.
     """
+    return read_delimited_stream(io.BytesIO(raw), len(raw), name, progress, geocoder=geocoder)
+
+
+def read_delimited_file(path: str | Path, name: str, progress: Progress | None = None, *, geocoder: Geocoder | None = None) -> Dataset:
+    """Read a delimited text table of events from a file, a piece at a time (any size; see :func:`read_delimited`)."""
+    try:
+        with open(path, "rb") as binary:
+            return read_delimited_stream(binary, os.fstat(binary.fileno()).st_size, name, progress, geocoder=geocoder)
+    except OSError as exc:
+        raise EventmapError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def read_delimited_stream(
+    binary: BinaryIO, size: int, name: str, progress: Progress | None = None, *, geocoder: Geocoder | None = None
+) -> Dataset:
+    """Read a delimited text table from a binary stream of ``size`` bytes, row by row (see :func:`read_delimited`).
+
+    Rows become events as they are read: the rows are never all held at once.
+    """
     warnings: list[str] = []
-    text = decode_text(raw, name, warnings)
-    if not text.strip():
+    stream = TextStream(binary, size, name)
+    chunks = stream.chunks()
+    head = ""
+    for text in chunks:  # enough text to sniff the delimiter, and to know whether the file is blank
+        head += text
+        if len(head) > SNIFF_CHARS and head.strip():
+            break
+    if not head.strip():
         raise EventmapError(f"{name}: the file is empty")
-    if "\x00" in text:
-        raise EventmapError(f"{name}: this is a binary file, not a text table (it contains NUL bytes)")
-    delimiter = sniff_delimiter(text)
-    rows = _read_rows(text, delimiter, name, warnings, Ticker(progress, text.count("\n") + 1, name, 0.0, 0.3))
-    header_at = find_header(rows)
+    delimiter = sniff_delimiter(head)
+    ticker = StreamTicker(stream, progress, name)
+    rows = _read_rows(stream.lines(itertools.chain([head], chunks)), delimiter, name, warnings, ticker)
+    first = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    header_at = find_header(first)
     if header_at is None:
         raise EventmapError(
             f"{name}: no header row naming the coordinate columns (latitude and longitude, lat and lon, or y and x)"
             " or a place column (place, location, city) in the first lines",
         )
-    line, header = rows[header_at]
+    line, header = first[header_at]
     if header_at:
         warnings.append(f"lines 1-{line - 1}: skipped before the header row on line {line}")
     columns = Columns(header)
     layout = choose_layout(columns)
-    body = rows[header_at + 1 :]
-    if body and _is_hxl(body[0][1]):
-        body = body[1:]  # HXL hashtags (#date+start) under the header: a second header, not data
-    events = _read_events(body, columns, layout, name, warnings, Ticker(progress, len(body), name, 0.3, 1.0), geocoder)
+    body = itertools.chain(first[header_at + 1 :], rows)
+    following = next(body, None)
+    if following is not None and not _is_hxl(following[1]):
+        body = itertools.chain([following], body)  # HXL hashtags (#date+start) under the header are a second header, not data
+    events = _read_events(body, columns, layout, name, warnings, ticker, geocoder)
+    warnings[:0] = stream.warnings()  # how the file was decoded comes first, as it concerns every row
     return finish(events, warnings, name)
-
-
-def decode_text(raw: bytes, name: str, warnings: list[str]) -> str:
-    """The text of a table file: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252 or Latin-1 with a warning."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            if len(raw) % 2:
-                raise EventmapError(f"{name}: starts as UTF-16 text but byte {exc.start} is not UTF-16") from None
-            # A lone surrogate: the rest is sound text; U+FFFD marks the spot.
-            line = raw[: exc.start].decode("utf-16", "replace").count("\n") + 1
-            warnings.append(f"line {line}: invalid UTF-16 (a lone surrogate, byte {exc.start}); replaced by \ufffd")
-            return raw.decode("utf-16", "replace")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        where = exc.start
-    line = raw.count(b"\n", 0, where) + 1
-    try:
-        text = raw.decode("cp1252")
-        used = "Windows-1252 (Latin-1)"
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-        used = "Latin-1"
-    warnings.append(f"line {line}: the file is not UTF-8 (byte {where}); read as {used}: check accented letters")
-    return text
 
 
 def sniff_delimiter(text: str) -> str:
@@ -151,72 +155,73 @@ MAX_RECOVERIES = 100  # unclosed quotes re-read after; past this many the file i
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-def _read_rows(text: str, delimiter: str, name: str, warnings: list[str], ticker: Ticker) -> list[tuple[int, list[str]]]:
-    """Every non-blank row with the line it starts on.
+class _Lines:
+    """The lines csv.reader reads, remembering those of the record being read so that they can be read again."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.again: deque[str] = deque()
+        self.record: list[str] = []
+        self.exhausted = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.again:
+            line = self.again.popleft()
+        else:
+            try:
+                line = next(self.lines)
+            except StopIteration:
+                self.exhausted = True
+                raise
+        self.record.append(line)
+        return line
+
+
+def _read_rows(lines: Iterator[str], delimiter: str, name: str, warnings: list[str], ticker: Ticker | StreamTicker) -> Iterator[tuple[int, list[str]]]:
+    """Every non-blank row with the line it starts on, as the file is read.
 
     A quote left open swallows every line after it into one cell, up to the
     next quote or the end of the file. A row whose cell runs over lines that
     look like rows of their own (or is absurdly long) is reported with the line
     its quote opened on, skipped, and reading starts again on the next line.
     """
-    rows: list[tuple[int, list[str]]] = []
-    line_offsets: list[int] | None = None
-    total_lines = text.count("\n") + 1
-    first_line, recoveries = 0, 0
-    while True:
-        restart = _scan_rows(text, first_line, line_offsets, delimiter, rows, warnings, ticker, total_lines, recoveries < MAX_RECOVERIES)
-        if restart is None:
-            return rows
-        recoveries += 1
-        if line_offsets is None:
-            line_offsets = [0, *(m.end() for m in _LINE_END.finditer(text))]
-        first_line = restart
-
-
-def _scan_rows(
-    text: str,
-    first_line: int,
-    line_offsets: list[int] | None,
-    delimiter: str,
-    rows: list[tuple[int, list[str]]],
-    warnings: list[str],
-    ticker: Ticker,
-    total_lines: int,
-    may_restart: bool,
-) -> int | None:
-    """Read rows from line ``first_line + 1`` on into ``rows``; the line to start again from after an open quote, or None at the end."""
-    start = line_offsets[first_line] if line_offsets is not None and first_line < len(line_offsets) else 0
-    if start >= len(text):
-        return None
-    reader = csv.reader(io.StringIO(text[start:] if start else text, newline=""), delimiter=delimiter)
-    width = len(rows[0][1]) if rows else 0
-    last_line = first_line
+    source = _Lines(lines)
+    reader = csv.reader(source, delimiter=delimiter)
+    width = 0
+    last_line, recoveries = 0, 0
     while True:
         ticker.tick(last_line)
+        source.record = []
         try:
             row = next(reader)
         except StopIteration:
-            return None
+            return
         except csv.Error as exc:
             warnings.append(f"row {last_line + 1}: {exc} (skipped)")
-            if first_line + reader.line_num == last_line:
-                return None  # the reader cannot move past this point
-            last_line = first_line + reader.line_num
+            if not source.record:
+                return  # the reader cannot move past this point
+            last_line += len(source.record)
             continue
-        end_line = first_line + reader.line_num
-        if end_line - last_line > 1 and _open_quote(row, delimiter, width, end_line >= total_lines - 1):
+        end_line = last_line + len(source.record)
+        if end_line - last_line > 1 and _open_quote(row, delimiter, width, source.exhausted):
             opened = last_line + 1
             longest = max(len(c) for c in row)
-            if may_restart:
+            if recoveries < MAX_RECOVERIES:
                 warnings.append(
                     f"line {opened}: a quoted field runs on to line {end_line} ({end_line - opened + 1} lines, {longest:,} characters)"
                     f" over lines that look like rows: is a closing quote missing on line {opened}? That row is skipped;"
                     f" reading goes on at line {opened + 1}"
                 )
-                return opened
+                source.again.extendleft(reversed(source.record[1:]))  # read the swallowed lines again, as rows
+                reader = csv.reader(source, delimiter=delimiter)
+                last_line, recoveries = opened, recoveries + 1
+                continue
             warnings.append(f"line {opened}: a quoted field runs on to line {end_line}: is a closing quote missing?")
         if any(cell.strip() for cell in row):
-            rows.append((last_line + 1, row))
+            yield last_line + 1, row
             if not width:
                 width = len(row)
         last_line = end_line
@@ -253,12 +258,12 @@ def _is_hxl(row: list[str]) -> bool:
 
 
 def _read_events(
-    body: list[tuple[int, list[str]]],
+    body: Iterator[tuple[int, list[str]]],
     columns: Columns,
     layout: Layout,
     name: str,
     warnings: list[str],
-    ticker: Ticker,
+    ticker: Ticker | StreamTicker,
     places: Geocoder | None = None,
 ) -> list[Event]:
     consumed = layout.consumed()
