@@ -64,3 +64,13 @@ def test_progress_follows_the_bytes_read(tmp_path, small_chunks):
     load_dataset(path, progress=lambda f: seen.append(f) or True)
     assert seen == sorted(seen) and seen[-1] == 1.0 and 100 <= len(seen) <= 110
     assert any(0.45 < f < 0.55 for f in seen)
+
+
+def test_an_unclosed_quote_mid_file_is_read_again_from_the_next_line(tmp_path, small_chunks):
+    rows = [f"{i},{i % 80},e{i}" for i in range(60)]
+    rows[30] = '30,30,"open'
+    path = tmp_path / "quote.csv"
+    path.write_text("lat,lon,title\n" + "\n".join(rows) + "\n")
+    data = load_dataset(path)
+    assert [e.title for e in data.events] == [f"e{i}" for i in range(60) if i != 30]
+    assert data.warnings[0].startswith("quote.csv: line 32: a quoted field runs on to line 61")
