@@ -42,6 +42,7 @@ from eventmap.desktop.widgets.qt_category_filter import QtCategoryFilter
 from eventmap.desktop.widgets.qt_distance_label import QtDistanceLabel
 from eventmap.desktop.widgets.qt_event_table import QtEventTable
 from eventmap.desktop.widgets.qt_recent_menu import QtRecentMenu
+from eventmap.desktop.widgets.qt_go_to_place import QtGoToPlace, QtPointerLabel
 from eventmap.desktop.widgets.qt_search import QtSearch
 from eventmap.desktop.widgets.qt_story_panel import QtStoryPanel
 from eventmap.desktop.widgets.qt_time_slider import SPEEDS, QtTimeSlider
@@ -149,10 +150,21 @@ class MainWindow(QMainWindow):
         self.count_label.setObjectName("statusCount")
         self.basemap_label = QLabel(self)
         self.basemap_label.setObjectName("statusBasemap")
-        for label in (self.distance_label, self.count_label, self.basemap_label):
+        self.pointer_label = QtPointerLabel(self)
+        for label in (self.distance_label, self.pointer_label, self.count_label, self.basemap_label):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
+        self.go_to_place = QtGoToPlace(self)
+        bar.addPermanentWidget(self.go_to_place)
+        self.go_to_place.placeFound.connect(guarded(self._on_place_found))
+        self.go_to_place.notFound.connect(guarded(lambda text: bar.showMessage(f"No place called {text!r} in the gazetteer", STATUS_MS)))
+        self.view.bridge.pointerMoved.connect(guarded(self.pointer_label.show_point))
+        self.view.bridge.pointerLeft.connect(guarded(self.pointer_label.clear_point))
         self._show_basemap()
+
+    def _on_place_found(self, place) -> None:
+        self.view.fly_to(place.lat, place.lon, place.zoom)
+        self.statusBar().showMessage(f"Going to {place.label}", STATUS_MS)
 
     def _action(self, key: str, text: str, slot: Callable | None = None, shortcut: str | QKeySequence.StandardKey | None = None,
                 tip: str = "") -> QAction:

@@ -52,6 +52,8 @@ class MapBridge(QObject):
     tilesFailed = Signal(str)
     viewChanged = Signal(dict)  # centre, zoom, bounds and size, once a pan or zoom has settled
     pageError = Signal(str)
+    pointerMoved = Signal(float, float)  # latitude, longitude under the mouse
+    pointerLeft = Signal()
 
     def __init__(self, page: QWebEnginePage) -> None:
         super().__init__(page)
@@ -100,6 +102,11 @@ class MapBridge(QObject):
             self.mapClicked.emit(float(data["lat"]), float(data["lon"]))
         elif name == "viewChanged":
             self.viewChanged.emit(data)
+        elif name == "pointer":
+            if payload and payload != "null":
+                self.pointerMoved.emit(float(data["lat"]), float(data["lon"]))
+            else:
+                self.pointerLeft.emit()
         elif name == "tilesFailed":
             self.tilesFailed.emit(str(data.get("name", "")))
         elif name == "error":

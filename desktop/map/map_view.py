@@ -22,7 +22,7 @@ from eventmap.desktop.map.web import MapPage, qwebchannel_script, scheme_handler
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
-from eventmap.geo.page.assets import basemap_json
+from eventmap.geo.page.assets import basemap_json, reference_bytes
 from eventmap.geo.page.config import MapOptions
 from eventmap.geo.page.payload import event_details, event_payload_binary
 
@@ -63,6 +63,7 @@ class QtMapView(QWebEngineView):
         self.bridge = MapBridge(self._page)
         self.host = f"view{next(_HOSTS)}"
         self.dataset: Dataset | None = None
+        self.tile_archive = None  # a TileArchive the page's local tiles come from
         self.is_ready = False
         self.last_painted = -1
         self.last_frame: dict[str, Any] = {}
@@ -95,7 +96,9 @@ class QtMapView(QWebEngineView):
             f"basemap/{options.basemap}.json": (basemap_json(options.basemap).encode("utf-8"), b"application/json"),
             "qwebchannel.js": (qwebchannel_script(), b"text/javascript"),
         }
-        scheme_handler().publish(self.host, files)
+        if options.reference:
+            files["reference.json"] = (reference_bytes(), b"application/json")
+        scheme_handler().publish(self.host, files, tiles=self.tile_archive if options.local_tiles else None)
         self.load(QUrl(f"eventmap://{self.host}/page.html"))
 
     def _on_ready(self, n: int) -> None:
@@ -119,6 +122,10 @@ class QtMapView(QWebEngineView):
         seq = self.last_sent = next(self._seq)
         self.bridge.call(name, {**(payload or {}), "seq": seq})
         return seq
+
+    def fly_to(self, lat: float, lon: float, zoom: float, duration: float = 0.8) -> int:
+        """Fly the map to a point (a place found in the gazetteer)."""
+        return self.send("flyTo", {"lat": lat, "lon": lon, "zoom": zoom, "duration": duration})
 
     def set_window(self, window: TimeWindow, label: str, cumulative: bool = False) -> int:
         return self.send("setWindow", {"lo": window.lo, "hi": window.hi, "label": label, "cumulative": cumulative})

@@ -8,6 +8,7 @@ the user clicks in a popup open in the system browser, and only if http(s).
 from __future__ import annotations
 
 import logging
+import re
 
 from PySide6.QtCore import QBuffer, QByteArray, QFile, QIODevice, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -26,6 +27,7 @@ log = logging.getLogger("eventmap")
 _PROFILE: QWebEngineProfile | None = None
 _HANDLER: SchemeHandler | None = None
 _QWEBCHANNEL_JS: bytes | None = None
+_TILE_PATH = re.compile(r"tiles/(\d{1,2})/(\d{1,8})/(\d{1,8})(?:\.\w+)?")
 
 
 class SchemeHandler(QWebEngineUrlSchemeHandler):
@@ -34,13 +36,32 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._sites: dict[str, dict[str, tuple[bytes, bytes]]] = {}
+        self._tiles: dict[str, object] = {}
 
-    def publish(self, host: str, files: dict[str, tuple[bytes, bytes]]) -> None:
-        """Serve ``files`` (path -> (content, mime type)) under ``eventmap://host/``."""
+    def publish(self, host: str, files: dict[str, tuple[bytes, bytes]], tiles=None) -> None:
+        """Serve ``files`` (path -> (content, mime type)) under ``eventmap://host/``,
+        and ``tiles/{z}/{x}/{y}`` from ``tiles`` (a TileArchive) if given."""
         self._sites[host] = files
+        if tiles is None:
+            self._tiles.pop(host, None)
+        else:
+            self._tiles[host] = tiles
 
     def withdraw(self, host: str) -> None:
         self._sites.pop(host, None)
+        self._tiles.pop(host, None)
+
+    def _tile(self, host: str, path: str) -> tuple[bytes, bytes] | None:
+        archive = self._tiles.get(host)
+        match = _TILE_PATH.fullmatch(path)
+        if archive is None or match is None:
+            return None
+        try:
+            data = archive.tile(int(match[1]), int(match[2]), int(match[3]))
+        except Exception as exc:  # noqa: BLE001 - a bad tile is a missing tile, never a crash
+            log.warning("tile %s of %s unreadable: %s", path, archive.path, exc)
+            return None
+        return (data, archive.mime.encode()) if data is not None else None
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 - Qt override
         url = job.requestUrl()
@@ -52,7 +73,13 @@ class SchemeHandler(QWebEngineUrlSchemeHandler):
             job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
             return
         files = self._sites.get(url.host(), {})
-        entry = files.get(url.path().lstrip("/"))
+        path = url.path().lstrip("/")
+        entry = files.get(path)
+        if entry is None and path.startswith("tiles/"):
+            entry = self._tile(url.host(), path)
+            if entry is None:  # no tile there: an empty answer, not an error for every tile off the file
+                job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+                return
         if entry is None:
             log.warning("page asked for %s: not served", url.toString())
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)

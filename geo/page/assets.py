@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from eventmap.geo.paths import data_dir, resources_dir
 
 # The page's own modules, in the order they are concatenated: each may use the
 # ones before it. bridge.js (app pages only) is separate: it needs qwebchannel.js.
-PAGE_MODULES = ("core.js", "labels.js", "draw.js", "layers.js", "page.js")
+PAGE_MODULES = ("core.js", "labels.js", "draw.js", "layers.js", "reference.js", "page.js")
 TILE_PROVIDERS = {
     "osm": "OpenStreetMap.Mapnik",
     "carto-light": "CartoDB.Positron",
@@ -69,6 +70,24 @@ def resource_text(name: str) -> str:
 def page_script() -> str:
     """The page's own modules concatenated in :data:`PAGE_MODULES` order."""
     return "\n".join(f"/* ---- {name} ---- */\n" + resource_text(name) for name in PAGE_MODULES)
+
+
+@lru_cache(maxsize=None)
+def reference_json() -> str:
+    """The reference layers as compact JSON text (see data/reference/SOURCES.md)."""
+    return (data_dir() / "reference" / "reference.json").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def reference_bytes() -> bytes:
+    """The reference layers as UTF-8 bytes, as the app's scheme serves them."""
+    return reference_json().encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def reference_data() -> dict[str, Any]:
+    """The reference layers parsed once (read-only, shared by every static page)."""
+    return json.loads(reference_json())
 
 
 @lru_cache(maxsize=None)

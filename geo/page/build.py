@@ -96,6 +96,9 @@ def map_from_config(config: dict[str, Any]) -> folium.Map:
     if app:
         root.header.add_child(ExternalScript("qwebchannel.js", nonce), name="qwebchannel")
         root.header.add_child(InlineAsset("script", resource_text("bridge.js"), "bridge_js", nonce), name="bridge_js")
+    if (config.get("localTiles") or {}).get("kind") == "vector":
+        # The vector-tile renderer, only for a page that draws a user's vector tile file.
+        root.header.add_child(InlineAsset("script", resource_text("vendor/protomaps-leaflet.js"), "protomaps_js", nonce), name="protomaps_js")
     root.header.add_child(InlineAsset("script", page_script(), "eventmap_js", nonce), name="eventmap_js")
     if app:
         # Hooks for the app's tests (where a marker is drawn): never in a standalone export.

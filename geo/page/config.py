@@ -13,11 +13,15 @@ import numpy as np
 
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.events import CATEGORIES, Event, EventColumns
-from eventmap.geo.page.assets import basemap_json, tile_layer
+from eventmap.geo.page.assets import basemap_json, reference_data, tile_layer
 from eventmap.geo.page.colors import SEA_COLOR, category_colors
 from eventmap.geo.page.payload import _finite, event_payload
 
 BASEMAPS = ("natural-earth", "natural-earth-110m")
+
+
+# GeoNames asks for credit (CC BY 4.0); Natural Earth is public domain.
+REFERENCE_ATTRIBUTION = "Places: GeoNames (CC BY 4.0)"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,15 @@ class MapOptions:
         Show everything up to the window's end instead of only the window.
     legend_all
         List every category in the legend, not only those of the events shown.
+    reference
+        Draw the bundled reference layers (data/reference/reference.json):
+        coast, borders with disputed lines, rivers, lakes, first-order
+        divisions, and the names of places, divisions, seas and countries.
+    local_tiles
+        Tiles from a PMTiles or MBTiles file the user opened, as
+        :meth:`eventmap.geo.tile_archive.TileArchive.page_info` describes them
+        (app pages only: the app serves them). The reference layers are left
+        out then: the user's map has its own.
     """
 
     title: str = "eventmap"
@@ -66,6 +79,8 @@ class MapOptions:
     fit: tuple[tuple[float, float], tuple[float, float]] | None = None
     view: tuple[float, float, float] | None = None  # lat, lon, zoom (overrides fit)
     categories: list[str] | None = None  # all shown when None
+    reference: bool = True  # rivers, lakes, borders, divisions and place names under the events
+    local_tiles: dict[str, Any] | None = None  # a user's tile file (TileArchive.page_info()), served by the app
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -142,11 +157,16 @@ def page_config(
         "tiles": tile_layer(options.tiles) if options.tiles else None,
         **options.extra,
     }
+    reference = options.reference and not (options.local_tiles and options.mode == "app")
+    config["localTiles"] = options.local_tiles if options.mode == "app" else None
+    config["attribution"] = REFERENCE_ATTRIBUTION if reference else ""
     if options.mode == "app":
         # Relative to the page's own eventmap://<view>/ address.
         config["events"] = {"url": "events.bin"}
         config["basemap"] = {"url": f"basemap/{options.basemap}.json"}
+        config["reference"] = {"url": "reference.json"} if reference else None
     else:
         config["events"] = {"data": event_payload(events, categories)}
         config["basemap"] = {"data": json.loads(basemap_json(options.basemap))}
+        config["reference"] = {"data": reference_data()} if reference else None
     return config

@@ -35,8 +35,8 @@
   function placeSiteLabels(sites, measure, size, boxes, gap) {
     // sites: [{name, x, y, active}] in container pixels. Each label tries eight
     // directions at growing distances (a far one gets a leader line), keeps
-    // clear of `boxes` and inside the map; failing that it goes to the right.
-    // Returns [{name, x, y, tx, ty, w, leader, active}] (tx, ty: left, middle of the text).
+    // clear of `boxes` and inside the map; failing that it is left out.
+    // Returns [{name, x, y, tx, ty, w, leader, active, box}] (tx, ty: left, middle of the text).
     var placed = [], h = LABEL_HEIGHT;
     gap = gap === undefined ? 10 : gap;
     // Every site's own dot is an obstacle for every label.
@@ -51,13 +51,12 @@
           var bx = [spots[k][0] - 2, spots[k][1], spots[k][0] + w + 2, spots[k][1] + h];
           if (!overlaps(bx, boxes) && inside(bx, size)) {
             boxes.push(bx);
-            placed.push({ name: s.name, x: x, y: y, tx: spots[k][0], ty: spots[k][1] + h / 2, w: w, leader: step > 0, active: s.active !== false });
+            placed.push({ name: s.name, x: x, y: y, tx: spots[k][0], ty: spots[k][1] + h / 2, w: w, leader: step > 0, active: s.active !== false, box: bx });
             return;
           }
         }
       }
-      boxes.push([x + gap, y - h / 2, x + gap + w, y + h / 2]);
-      placed.push({ name: s.name, x: x, y: y, tx: x + gap, ty: y, w: w, leader: false, active: s.active !== false });
+      // No free spot: the name is left out rather than printed over another.
     });
     return placed;
   }

@@ -46,12 +46,15 @@
     this.tiles = null;
   }
 
-  ReferenceLayers.prototype.addBasemap = function (map, geojson) {
+  ReferenceLayers.prototype.addBasemap = function (map, geojson, outlines) {
+    // Without outlines (the reference layers draw coast and borders, disputed
+    // ones dashed) the countries are only the land's fill.
+    outlines = outlines !== false;
     this.basemap = L.geoJSON(geojson, {
       interactive: false,
       renderer: L.canvas({ padding: 0.3 }),
       smoothFactor: 0.8,
-      style: { color: "#8c8c8c", weight: 0.7, fillColor: "#f4f1e8", fillOpacity: 1, opacity: 1 },
+      style: { color: "#8c8c8c", weight: outlines ? 0.7 : 0, stroke: outlines, fillColor: "#f4f1e8", fillOpacity: 1, opacity: 1 },
     }).addTo(map);
     this.countries = countryLabels(geojson);
   };
@@ -70,6 +73,41 @@
     });
     layer.addTo(map);
     this.tiles = layer;
+  };
+
+  function escapeText(text) {
+    var box = document.createElement("span");
+    box.textContent = String(text);
+    return box.innerHTML;
+  }
+
+  ReferenceLayers.prototype.addLocalTiles = function (map, t) {
+    // A PMTiles or MBTiles file the user opened, served by the app under tiles/.
+    // Returns a promise kept once the first view's tiles are drawn.
+    var pane = map.createPane("emLocalTiles");
+    pane.style.zIndex = 405; // over the country fill, under the events
+    pane.style.pointerEvents = "none";
+    var options = {
+      pane: "emLocalTiles", className: "em-local-tiles", minZoom: 0, maxZoom: 22, minNativeZoom: t.minZoom, maxNativeZoom: t.maxZoom,
+      // The file's own text: Leaflet writes attributions as markup, so it goes in escaped.
+      attribution: escapeText(t.attribution || ""),
+    };
+    if (t.bounds) options.bounds = t.bounds;
+    var layer;
+    if (t.kind === "vector" && root.protomapsL) {
+      layer = root.protomapsL.leafletLayer(L.extend(options, { url: t.url + ".mvt", flavor: "light", lang: "en", maxDataZoom: t.maxZoom }));
+    } else {
+      layer = L.tileLayer(t.url, options);
+    }
+    var stats = (this.localTiles = { loaded: 0, failed: 0, kind: t.kind });
+    layer.on("tileload", function () { stats.loaded++; });
+    layer.on("tileerror", function () { stats.failed++; });
+    var drawn = new Promise(function (resolve) {
+      layer.once("load", resolve);
+      setTimeout(resolve, 10000); // never hold the map for a file that cannot answer
+    });
+    layer.addTo(map);
+    return drawn;
   };
 
   ReferenceLayers.prototype.drawLabels = function (ctx, view, boxes) {

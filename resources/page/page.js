@@ -26,7 +26,7 @@
   };
   root.eventmap = EM;
 
-  var map, cfg, d, canvas, ctx, layers = new Layers.ReferenceLayers();
+  var map, cfg, d, canvas, ctx, layers = new Layers.ReferenceLayers(), referenceOn = false;
   var catOn = [], catShown = new Uint32Array(0), searchMask = null, visible = new Uint32Array(0), legendKey = "";
   var win = { lo: -Infinity, hi: Infinity }, cumulative = false, trailLo = null, trailSteps = 0;
   var stampBox = null; // animation frames: a corner block whose colour names the change drawn
@@ -250,7 +250,13 @@
     if (count > INDIVIDUAL_LIMIT) drawCells(view, boxes);
     else drawPoints(xs, ys, ps, count, boxes);
     var sites = placeSites(view, boxes);
-    layers.drawLabels(ctx, view, boxes);
+    // Reference labels (countries, seas, places, divisions) take what is left.
+    if (referenceOn) {
+      EMReference.drawLines(view.scale, view.ox, view.oy, size, topLeft);
+      EMReference.placeLabels(view.scale, view.ox, view.oy, size, boxes, topLeft);
+    } else {
+      layers.drawLabels(ctx, view, boxes);
+    }
     Draw.drawSites(ctx, sites);
     if (!revealed && d) {
       // The map stays hidden until its first complete frame, so no picture
@@ -299,6 +305,7 @@
     });
     var placed = Labels.placeSiteLabels(sites, function (text) { return ctx.measureText(text).width; }, view.size, boxes, Draw.RADIUS + 4);
     EM.state.siteLabels = placed.map(function (p) { return p.name; });
+    EM.state.siteBoxes = placed.map(function (p) { return p.box; });
     EM.state.activeSites = placed.filter(function (p) { return p.active; }).map(function (p) { return p.name; });
     return placed;
   }
@@ -328,7 +335,21 @@
     return best >= 0 ? { pos: drawn.pos[best], x: drawn.x[best], y: drawn.y[best] } : null;
   }
 
+  // The pointer's position for the status bar, at most once per frame.
+  var pointerAt = null;
+  function notePointer(latlng) {
+    var first = pointerAt === null;
+    pointerAt = latlng;
+    if (!first) return;
+    requestAnimationFrame(function () {
+      var p = pointerAt;
+      pointerAt = null;
+      if (p) EM.notify("pointer", { lat: p.lat, lon: L.Util.wrapNum(p.lng, [-180, 180], true) });
+    });
+  }
+
   function onMouseMove(e) {
+    notePointer(e.latlng);
     var h = hit(e.containerPoint);
     map.getContainer().style.cursor = h ? "pointer" : "";
     var pos = h && h.pos !== undefined ? h.pos : -1;
@@ -514,6 +535,12 @@
     }
   };
 
+  EM.handlers.flyTo = function (p) {
+    // A place from the gazetteer: fly there, and report the frame once arrived.
+    map.once("moveend", function () { requestFrame(p.seq); });
+    map.flyTo([p.lat, p.lon], p.zoom, { duration: p.duration === undefined ? 0.8 : p.duration });
+  };
+
   EM.handlers.setView = function (p) {
     map.setView([p.lat, p.lon], p.zoom, { animate: false });
     requestFrame(p.seq);
@@ -542,7 +569,11 @@
       ready: EM.state.ready, painted: EM.state.painted, mode: EM.state.mode,
       shown: EM.state.shown, inView: EM.state.inView, visible: shown.sort(function (a, b) { return a - b; }),
       center: v.center, zoom: v.zoom, bounds: v.bounds, size: v.size,
-      siteLabels: EM.state.siteLabels, activeSites: EM.state.activeSites, selected: selected >= 0 ? d.index[selected] : null,
+      siteLabels: EM.state.siteLabels, activeSites: EM.state.activeSites, siteBoxes: EM.state.siteBoxes,
+      referenceLabels: referenceOn ? EMReference.state.placed : null,
+      referenceMs: referenceOn ? { add: EMReference.state.addMs, lines: EMReference.state.linesMs, labels: EMReference.state.labelMs } : null,
+      localTiles: layers.localTiles || null,
+      selected: selected >= 0 ? d.index[selected] : null,
       popup: EM.state.popup || null, title: titleBox ? titleBox.textContent : "", legend: EM.state.legend || [],
       windowLabel: windowBox ? windowBox.textContent : "",
       count: countBox ? countBox.textContent : "",
@@ -579,6 +610,7 @@
     map.getContainer().style.background = cfg.sea;
     map.attributionControl.setPrefix("Leaflet");
     map.attributionControl.addAttribution("Basemap: Natural Earth");
+    if (cfg.attribution) map.attributionControl.addAttribution(cfg.attribution);
     if (cfg.view) map.setView([cfg.view[0], cfg.view[1]], cfg.view[2], { animate: false });
     else map.fitBounds(cfg.fit, fitPadding({ animate: false }));
 
@@ -597,28 +629,37 @@
     }
 
     map.on("move", function () { requestFrame(); });
-    map.on("zoomanim", function () { canvas.style.visibility = "hidden"; });
-    map.on("zoomend", function () { canvas.style.visibility = ""; requestFrame(); });
+    map.on("zoomanim", function () { canvas.style.visibility = "hidden"; if (referenceOn) EMReference.setVisible(false); });
+    map.on("zoomend", function () { canvas.style.visibility = ""; if (referenceOn) EMReference.setVisible(true); requestFrame(); });
     map.on("resize", function () { requestFrame(); });
     map.on("mousemove", onMouseMove);
-    map.on("mouseout", function () { hoverPos = -1; tooltip.remove(); });
+    map.on("mouseout", function () { hoverPos = -1; tooltip.remove(); pointerAt = null; EM.notify("pointer", null); });
     map.on("click", onClick);
     map.on("moveend", reportView);
     map.on("resize", reportView);
     map.on("popupclose", function () { EM.state.popup = null; });
 
-    Promise.all([load(cfg.basemap, false), load(cfg.events, cfg.mode === "app")])
+    var reference = cfg.reference && window.EMReference ? load(cfg.reference, false) : Promise.resolve(null);
+    Promise.all([load(cfg.basemap, false), load(cfg.events, cfg.mode === "app"), reference])
       .then(function (loaded) {
-        layers.addBasemap(map, loaded[0]);
+        layers.addBasemap(map, loaded[0], !loaded[2]);
+        if (loaded[2]) {
+          EMReference.add(map, loaded[2], loaded[0], { sea: cfg.sea });
+          referenceOn = true;
+        }
+        var tilesDrawn = cfg.localTiles ? layers.addLocalTiles(map, cfg.localTiles) : null;
         if (cfg.tiles) layers.addTiles(map, cfg.tiles, function (name) { EM.notify("tilesFailed", { name: name }); });
         d = Core.prepare(cfg.mode === "app" ? Core.fromBinary(loaded[1]) : Core.fromJson(loaded[1]));
         if (cfg.search) EM.handlers.setSearch({ indices: cfg.search });
         filter();
         addLegend();
-        EM.state.ready = true;
-        EM.notify("ready", { n: d.n });
-        EM.notify("viewChanged", viewReport());
-        requestFrame(0);
+        // A user's tile file is local: the first frame waits for its tiles, so a picture has them.
+        return (tilesDrawn || Promise.resolve()).then(function () {
+          EM.state.ready = true;
+          EM.notify("ready", { n: d.n });
+          EM.notify("viewChanged", viewReport());
+          requestFrame(0);
+        });
       })
       .catch(function (err) {
         EM.notify("error", { message: String(err && err.message ? err.message : err) });
