@@ -11,7 +11,7 @@ Read from the dates' own EDTF qualifiers (``2014?``, ``2015-08~``,
   ``where_prec``: 1 the place, 2 within 25 km, 3 a district, 4 a province,
   5 a line or area between places, 6 the country, 7 waters or air;
 - eventmap's own ``date_basis`` (how a date was worked out from an article):
-  anything but ``explicit`` is inferred.
+  anything but ``explicit`` (or ``explicit: ...``) is inferred.
 
 An event that is approximate, uncertain or inferred in date, or approximate in
 place, is drawn lighter and marked in the list.
@@ -100,7 +100,7 @@ def event_certainty(event: Event) -> Certainty:
             place = "approximate"
             notes.append(table[level])
     basis = extra.get("date_basis")
-    if isinstance(basis, str) and basis.strip() and basis.strip().lower() != "explicit":
+    if isinstance(basis, str) and basis.strip() and not basis.strip().lower().startswith("explicit"):
         if date == "exact":
             date = "inferred"
         notes.append(f"date inferred: {basis.strip()[:200]}")

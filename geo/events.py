@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from eventmap.geo.dates import PartialDate, format_span, parse_date, span_is_valid
+from eventmap.geo.dates import PartialDate, format_date, format_span, parse_date, span_is_valid
 from eventmap.geo.errors import EventmapError
 
 KNOWN_PROPERTIES = ("id", "title", "start", "end", "precision", "place", "category", "summary", "source", "url")
@@ -97,19 +97,46 @@ class Event:
 
 
 def format_source(source: Any) -> str:
-    """Flatten a source (text, mapping or list of them) into one line of text."""
+    """Flatten a source (text, mapping or list of them) into one line of text.
+
+    A mapping reads as a citation: ``Arab News, 'Pakistani, Russian armies kick
+    off ...', 15 Oct 2024`` (publisher, with the author in brackets, the
+    headline in quotes, the date at its precision; an ISO interval such as
+    ``2020-11-05/2020-11-07`` as ``5 Nov 2020 – 7 Nov 2020``). The URL is left
+    out: it is the event's link.
+    """
     if source is None:
         return ""
     if isinstance(source, str):
         return source
     if isinstance(source, dict):
-        keys = ("publisher", "title", "published", "seed")
-        parts = [str(source[k]) for k in keys if source.get(k)]
+        keys = ("publisher", "author", "title", "published", "seed")
+        parts = []
+        publisher, author = str(source.get("publisher") or ""), str(source.get("author") or "")
+        if publisher or author:
+            parts.append(f"{publisher} ({author})" if publisher and author else publisher or author)
+        if source.get("title"):
+            parts.append(f"'{source['title']}'")
+        if source.get("published"):
+            parts.append(_format_published(str(source["published"])))
+        if source.get("seed"):
+            parts.append(str(source["seed"]))
         parts += [str(v) for k, v in source.items() if k not in keys and k != "url" and v]
         return ", ".join(parts)
     if isinstance(source, list):
         return "; ".join(filter(None, (format_source(s) for s in source)))
     return str(source)
+
+
+def _format_published(text: str) -> str:
+    """An ISO date (or ``start/end`` interval) for people; other text as it is."""
+    try:
+        first, _, last = text.partition("/")
+        if last:
+            return f"{format_date(parse_date(first))} – {format_date(parse_date(last))}"
+        return format_date(parse_date(first))
+    except EventmapError:
+        return text
 
 
 def slugify(text: str, fallback: str = "event") -> str:

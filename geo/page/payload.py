@@ -108,5 +108,15 @@ def event_details(event: Event) -> dict[str, str]:
         "category": event.category,
         "summary": event.summary,
         "source": event.source_text(),
+        "date_basis": date_basis_text(event),
         "url": url,
     }
+
+
+def date_basis_text(event: Event) -> str:
+    """How the event's date was found, for people: ``explicit ('in August 2015')``, or ''."""
+    basis = str(event.extra.get("date_basis") or "").strip()
+    phrase = str(event.extra.get("date_phrase") or "").strip()
+    if phrase and phrase not in basis:
+        return f"{basis} ('{phrase}')" if basis else f"'{phrase}'"
+    return basis
