@@ -26,7 +26,7 @@ from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.sanitize import display_path
 
-COMMANDS = ("validate", "geocode", "export", "import", "bench")
+COMMANDS = ("validate", "geocode", "export", "import", "bench", "extract")
 ANIMATION_SUFFIXES = (".mp4", ".webm", ".gif", ".webp")
 ANIMATION_ONLY = {"step": "--step", "window_length": "--window", "fps": "--fps", "hold_last": "--hold-last", "trail": "--trail"}
 BASEMAP_CHOICES = ("natural-earth", "natural-earth-110m")
@@ -118,6 +118,11 @@ def _parser_commands() -> argparse.ArgumentParser:
     animation.add_argument("--hold-last", type=float, default=None, metavar="SECONDS", help="keep the last frame on screen this long (default 0)")
     animation.add_argument("--trail", type=int, default=None, metavar="STEPS", help="events fade out over this many steps after their window")
     export.add_argument("--legend-all", action="store_true", help="list every category in the legend, not only those shown")
+    ext = sub.add_parser("extract", help="candidate events of a news article (.txt or .html) as GeoJSON, for review")
+    ext.add_argument("file", metavar="ARTICLE")
+    ext.add_argument("-o", "--output", required=True, metavar="OUT.geojson")
+    ext.add_argument("--published", metavar="YYYY-MM-DD", help="the article's publication date (else found in it)")
+    ext.add_argument("--min-confidence", type=float, default=0.5, metavar="X", help="leave out candidates below X (0..1, default 0.5)")
     imp = sub.add_parser("import", help="convert any supported file into a canonical eventmap GeoJSON, or GeoParquet (.parquet)")
     imp.add_argument("file")
     _add_database_arguments(imp)
@@ -237,6 +242,12 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from eventmap.geo.article.run import run_extract
+
+    return run_extract(args.file, args.output, published=args.published, min_confidence=args.min_confidence)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from eventmap.geo.convert import run_import
 
@@ -307,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             args = clean_text_arguments(_parser_commands().parse_args(argv))
-            handler = {"validate": cmd_validate, "geocode": cmd_geocode, "export": cmd_export, "import": cmd_import, "bench": cmd_bench}
+            handler = {"validate": cmd_validate, "geocode": cmd_geocode, "export": cmd_export, "import": cmd_import, "bench": cmd_bench, "extract": cmd_extract}
             return handler[args.command](args)
         return cmd_app(clean_text_arguments(_parser_app().parse_args(argv)))
     except UsageError as exc:

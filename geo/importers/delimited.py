@@ -403,9 +403,9 @@ class _Geocoder:
             self.gazetteer = places
             return True
         if places is None:
-            from eventmap.geo.places.gazetteer import load_gazetteer  # noqa: PLC0415 - only files without coordinates need it
+            from eventmap.geo.places.world import load_places  # noqa: PLC0415 - only files without coordinates need it
 
-            places = load_gazetteer
+            places = load_places
         try:
             self.gazetteer = places()
         except EventmapError as exc:

@@ -70,12 +70,13 @@ class Gazetteer:
     """
 
     def __init__(self, places: Iterable[Place], path: Path | None = None) -> None:
-        self.places: list[Place] = list(places)
+        places = list(places)
+        self.places: list[Place] = places
         self.path = path
         self._index: dict[str, list[tuple[Place, bool]]] = {}
         self._country_names: dict[str, str] = {}
         self._countries_by_name: dict[str, str] = {}
-        for place in self.places:
+        for place in places:
             self._country_names.setdefault(place.country, place.country_name)
             self._countries_by_name.setdefault(normalize_name(place.country_name), place.country)
             keys = {normalize_name(place.name): True}
@@ -147,24 +148,32 @@ class Gazetteer:
         if not text:
             return []
         hint_texts = [country] if country else []
-        matches = self._index.get(normalize_name(text), [])
+        matches = self.matches(normalize_name(text))
         if not matches:
             base, hints = split_hints(text)
-            matches = self._index.get(normalize_name(base), [])
+            matches = self.matches(normalize_name(base))
             hint_texts += hints
         hints = [self._hint(h) for h in hint_texts if h.strip()]
         ranked: list[Place] = []
-        for place, _ in sorted(matches, key=rank_key(hints)):
+        for place, _ in sorted(matches, key=rank_key(hints, self.layer)):
             if place not in ranked:
                 ranked.append(place)
         return ranked
+
+    def layer(self, place: Place) -> int:
+        """Which layer a place comes from (0: the only one; see :class:`~eventmap.geo.places.world.LayeredGazetteer`)."""
+        return 0
+
+    def matches(self, key: str) -> list[tuple[Place, bool]]:
+        """The places a normalised name is a name of, each with whether it is their own name (not an alternate)."""
+        return self._index.get(key, [])
 
     def _hint(self, text: str) -> Hint:
         codes = self.country_codes(text)
         if codes:
             return Hint(codes, ())
         anchors = tuple(
-            place for place, _ in self._index.get(normalize_name(text), []) if place.kind != "country"
+            place for place, _ in self.matches(normalize_name(text)) if place.kind != "country"
         )
         return Hint(frozenset(p.country for p in anchors), anchors)
 

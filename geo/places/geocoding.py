@@ -28,7 +28,7 @@ from geopy.location import Location
 from eventmap.geo import __version__
 from eventmap.geo.config import cache_dir
 from eventmap.geo.errors import EventmapError
-from eventmap.geo.places.gazetteer import Gazetteer, Place, load_gazetteer
+from eventmap.geo.places.gazetteer import Gazetteer, Place
 from eventmap.geo.places.names import normalize_name
 
 CACHE_FILE = "geocode-cache.json"
@@ -58,7 +58,8 @@ class GazetteerGeocoder(Geocoder):
     Parameters
     ----------
     gazetteer
-        The places to search; the bundled gazetteer (loaded on first use) when None.
+        The places to search; when None, the bundled curated gazetteer over the
+        world one (:func:`eventmap.geo.places.world.load_places`), loaded on first use.
     user_agent
         Sent with no request (there are none); given so geopy has one.
     """
@@ -71,7 +72,9 @@ class GazetteerGeocoder(Geocoder):
     def gazetteer(self) -> Gazetteer:
         """The gazetteer searched (the bundled one is read on first use)."""
         if self._gazetteer is None:
-            self._gazetteer = load_gazetteer()
+            from eventmap.geo.places.world import load_places  # noqa: PLC0415 - world file read on first look-up
+
+            self._gazetteer = load_places()
         return self._gazetteer
 
     def geocode(

@@ -52,11 +52,14 @@ def split_hints(text: str) -> tuple[str, list[str]]:
     return first, hints
 
 
-def rank_key(hints: Sequence[Hint]) -> Callable[[tuple[Any, bool]], tuple[Any, ...]]:
+def rank_key(
+    hints: Sequence[Hint], layer: Callable[[Any], int] | None = None
+) -> Callable[[tuple[Any, bool]], tuple[Any, ...]]:
     """The sort key for ``(place, is_primary_name)`` matches: best first.
 
     By agreement with the hints (country mismatches, then distance to the
-    anchors), then kind (capital, then city, then the rest), then
+    anchors), then the gazetteer layer (``layer(place)``: a curated place
+    before a world one), then kind (capital, then city, then the rest), then
     population, then a match on the primary name before an alternate name.
     """
 
@@ -67,6 +70,7 @@ def rank_key(hints: Sequence[Hint]) -> Callable[[tuple[Any, bool]], tuple[Any, .
         return (
             mismatches,
             distance,
+            layer(place) if layer else 0,
             KIND_RANK.get(place.kind, OTHER_KIND_RANK),
             -(place.population or 0),
             not primary,

@@ -184,3 +184,19 @@ def test_geocode_unknown_country_is_one_line(capsys):
     assert main(["geocode", "Moscow", "--country", "Narnia"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Unknown country 'Narnia'" in err
+
+
+def test_extract_writes_candidates_and_says_what_it_used(tmp_path, capsys):
+    from pathlib import Path
+
+    article = Path(__file__).parents[1] / "data" / "articles" / "arabnews-2024-10-15-druzhba-vii.txt"
+    out = tmp_path / "c.geojson"
+    assert main(["extract", str(article), "--published", "2024-10-15", "--min-confidence", "0.7", "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"wrote {out}: ") and "confidence >= 0.7" in captured.out
+    assert "published 2024-10-15 (given with --published)" in captured.err
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert features and all(f["properties"]["confidence"] >= 0.7 for f in features)
+    assert main(["extract", str(article), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "give it with --published" in err

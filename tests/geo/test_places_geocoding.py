@@ -15,6 +15,7 @@ from geopy.location import Location
 
 import eventmap.geo.places.geocoding as gz
 from eventmap.geo.errors import EventmapError
+from eventmap.geo.places.gazetteer import load_gazetteer
 from eventmap.geo.places.geocoding import GazetteerGeocoder, GeocodeResult, make_geocoder
 
 
@@ -38,8 +39,12 @@ def test_gazetteer_geocoder_returns_geopy_locations():
 
 def test_gazetteer_geocoder_lists_filters_and_misses():
     geocoder = GazetteerGeocoder()
-    both = geocoder.geocode("Moscow", exactly_one=False)
-    assert [loc.address for loc in both] == ["Moscow, Russia", "Moscow, United States"]
+    every = geocoder.geocode("Moscow", exactly_one=False)
+    # the curated two first (Russia's capital, then Idaho's town), then the world's other Moscows
+    assert [loc.address for loc in every[:2]] == ["Moscow, Russia", "Moscow, United States"]
+    assert len(every) > 2 and all(loc.raw["coordinate_source"].startswith("GeoNames") for loc in every[2:])
+    assert [loc.address for loc in GazetteerGeocoder(load_gazetteer()).geocode("Moscow", exactly_one=False)] == [
+        "Moscow, Russia", "Moscow, United States"]
     assert geocoder.geocode("Moscow", country_codes=["us"]).address == "Moscow, United States"
     assert geocoder.geocode("Moscow", country_codes="FR") is None
     assert geocoder.geocode("Atlantis") is None

@@ -1,0 +1,1 @@
+"""Events from a news article: its dates resolved against its publication date, its places, the candidates."""
