@@ -122,6 +122,13 @@ class FakeNominatim:
         return self.answers.get(query)
 
 
+def test_geocode_finds_world_places_offline(capsys):
+    assert main(["geocode", "Nizhny Arkhyz"]) == 0
+    assert capsys.readouterr().out.startswith("Nizhniy Arkhyz, Russia: 43.6782, 41.4598 (source: gazetteer, GeoNames 520806)")
+    assert main(["geocode", "Minralney Vody"]) == 0
+    assert capsys.readouterr().out.startswith("Mineralnye Vody, Russia: ")
+
+
 def test_geocode_prints_the_match(capsys):
     assert main(["geocode", "Moscow"]) == 0
     assert capsys.readouterr().out == "Moscow, Russia: 55.7522, 37.6156 (source: gazetteer, GeoNames 524901)\n"
@@ -133,14 +140,22 @@ def test_geocode_prints_the_match(capsys):
     )
 
 
-def test_geocode_unknown_name(capsys):
+@pytest.fixture
+def curated_only(monkeypatch, tmp_path):
+    """Geocode over the curated file alone (the world file knows Atlantis and Ulaanbaatar)."""
+    import eventmap.geo.places.world as world
+
+    monkeypatch.setattr(world, "world_gazetteer_path", lambda: tmp_path / "no-world.tsv.gz")
+
+
+def test_geocode_unknown_name(capsys, curated_only):
     assert main(["geocode", "Atlantis"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "no match for 'Atlantis' in the offline gazetteer (try --online)\n"
 
 
-def test_geocode_online_uses_the_chain(capsys, monkeypatch):
+def test_geocode_online_uses_the_chain(capsys, monkeypatch, curated_only):
     from geopy.location import Location
 
     import eventmap.geo.places.geocoding as geocoding
