@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -192,6 +193,8 @@ class MainWindow(QMainWindow):
             action = self._action(key, text, None, shortcut)
             action.setEnabled(False)  # the editing module connects and enables these
             file.addAction(action)
+        file.addAction(self._action("new_from_article", "New Events from &Article…", lambda: self.events_from_article(add=False),
+                                    None, "Read a news article (pasted, .txt or .html) and review the events it reports"))
         file.addAction(self._action("import", "&Import…", self._on_import, None,
                                     "Read events from a CSV, KML or KMZ file (ACLED, UCDP, Google Earth…)"))  # the editing module connects and enables these
         file.addSeparator()
@@ -249,6 +252,8 @@ class MainWindow(QMainWindow):
         edit = self.menus["edit"]
         if edit.actions():
             edit.addSeparator()
+        edit.addAction(self._action("add_from_article", "Add Events from &Article…", lambda: self.events_from_article(add=True),
+                                    None, "Review the events a news article reports and add the ones you tick"))
         edit.addAction(self._action("find", "&Find…", self._on_find, "Ctrl+F", "Search the events"))
         edit.addAction(self._action("reset_filters", "&Reset Filters", self.reset_filters, None, "Show all time, every category, no search"))
 
@@ -496,6 +501,39 @@ class MainWindow(QMainWindow):
         self.events_dock.show()
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def events_from_article(self, add: bool, dialog_hook: Callable | None = None) -> int:
+        """File ▸ New / Edit ▸ Add Events from Article: the review dialog, then a new dataset or undoable adds.
+
+        Returns how many events were taken. ``dialog_hook`` (tests) gets the dialog before it runs.
+        """
+        from dataclasses import replace
+
+        from eventmap.desktop.dialogs.article_dialog import QtArticleDialog
+        from eventmap.desktop.editing import AddEventCommand, unique_id
+        from eventmap.geo.events import Dataset
+
+        current = self.state.dataset
+        dialog = QtArticleDialog(current.events if add else [], self, into=current.name if add else "")
+        if dialog_hook is not None:
+            dialog_hook(dialog)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return 0
+        events = dialog.accepted_events()
+        if not events:
+            return 0
+        if add:
+            self.undo_stack.beginMacro(f"Add {len(events)} events from an article")
+            for event in events:
+                self.editing.push(AddEventCommand(self.state, replace(event, id=unique_id(event, self.state.dataset.events))))
+            self.undo_stack.endMacro()
+        else:
+            if not self.may_replace():
+                return 0
+            title = dialog.info.headline or "an article"
+            self.show_dataset(Dataset(events, name=f"Events from {title}"))
+        self.statusBar().showMessage(f"{len(events)} events from the article", STATUS_MS)
+        return len(events)
 
     def _on_about(self) -> None:
         from eventmap.desktop.dialogs.about_dialog import QtAboutDialog

@@ -469,18 +469,23 @@ def _overlap(a: Candidate, b: Candidate) -> bool:
 
 
 def _flag_duplicates(candidate: Candidate, existing: list[Event]) -> None:
+    """Flag a candidate that an existing event already records: same precision, overlapping dates, near."""
     if candidate.place is None or candidate.start is None:
         return
     point = candidate.place.place.point
+    hi = candidate.end.hi if candidate.end is not None else candidate.start.hi
+    matches = []
     for event in existing:
-        if event.start is None or event.start.is_open:
+        if event.start is None or event.start.is_open or event.start.precision != candidate.start.precision:
             continue
-        if not (event.lo < (candidate.end.hi if candidate.end is not None else candidate.start.hi) and candidate.start.lo < event.hi):
+        if not (event.lo < hi and candidate.start.lo < event.hi):
             continue
         if distance_km(point, (event.lat, event.lon)) <= DUPLICATE_KM:
-            candidate.flags.append(f"possible duplicate of {event.id}")
-            candidate.confidence = round(max(0.0, candidate.confidence - 0.1), 2)
-            return
+            matches.append(event)
+    if matches:
+        matches.sort(key=lambda e: e.category != candidate.category)
+        candidate.flags.append(f"possible duplicate of {matches[0].id}")
+        candidate.confidence = round(max(0.0, candidate.confidence - 0.1), 2)
 
 
 def candidate_event(candidate: Candidate, info: ArticleInfo, used_ids: set[str] | None = None) -> Event:
