@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from eventmap.geo.article.dates import DateMention, find_dates, find_duration, is_future, with_duration
-from eventmap.geo.dates import PartialDate, format_span
+from eventmap.geo.dates import PartialDate, format_span, parse_date
 from eventmap.geo.events import Event, slugify
 from eventmap.geo.places.distance import distance_km
 from eventmap.geo.places.gazetteer import Place
@@ -44,16 +44,17 @@ _NOT_THINGS = frozenset(("january february march april may june july august sept
                          "monday tuesday wednesday thursday friday saturday sunday the joint military").split())
 _LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|to|into|from|across|around|towards?|inside|visited|visiting|visit|town of|city of|village of|region of|province of|district of|port of)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?)$", re.I)
 _TO_PLACE = re.compile(r"\b(?:visits?|visited|trip|travel\w*|flew|went|came|returned|journey|arrived|sent|deployed|delegation|moved|headed|back)\s+(?:\w+\s+){0,3}?to\s+(?:the\s+)?$", re.I)
-_LOCATIVE_TIGHT = re.compile(r"\b(?:in|at|near|outside|into|inside|visited|visiting|of)\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+)?(?:(?:town|city|village|region|province|district|port|area)\s+of\s+)?$", re.I)
+_LOCATIVE_TIGHT = re.compile(r"\b(?:in|at|near|outside|into|inside|visited|visiting)\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+)?(?:(?:town|city|village|region|province|district|port|area)\s+of\s+)?$", re.I)
 _GOVERNMENT_AFTER = re.compile(r"^(?:[’']s\b|\s+(?:also\s+|has\s+|had\s+|is\s+|was\s+)?(?:looks?|hopes?|says?|said|seeks?|wants?|wanted|believes?|sees?|views?|accused|urged|warned|agreed|lifted|decided|announced|plans?|expects?|insists?|denied|rejected|welcomed|condemned|and\s+[A-Z]\w+\s+\w+ing))")
-_STATEMENT_BEFORE = re.compile(r"\b(?:said|says|told|announced|stated|added|reported|confirmed|tweeted|wrote)\s+(?:\w+\s+){0,2}$", re.I)
+_STATEMENT_BEFORE = re.compile(r"\b(?:said|says|told|announced|stated|added|reported|confirmed|tweeted|wrote|revealed|statement|update|tweet|press release|news release)\b(?:\s+[\w-]+){0,5}\s+$", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|according to|told|claimed|stated|announced|quoted)\b", re.I)
 _EVENT_VERB = re.compile(
     r"\b(?:held|hold|began|begun|begin|started|start|commenced|kicked off|launched|opened|signed|agreed|arrived|"
     r"visited|met|lifted|received|attacked|killed|struck|hit|exploded|collapsed|erupted|elected|won|died|"
     r"announced|approved|passed|sold|bought|purchased|delivered|ended|concluded|took place|occurred|"
     r"inaugurated|led|hosted|staged|conducted|carried out|fired|seized|captured|released|shut|closed|"
-    r"flooded|burned|crashed|sank|landed|departed|protested|rallied|marched|doubled|rose|fell|surged)\b",
+    r"flooded|burned|crashed|sank|landed|departed|protested|rallied|marched|doubled|rose|fell|surged|"
+    r"engaged|discussed|meeting|talks|called on|took part|participated)\b",
     re.I,
 )
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40})(?:,\s*[A-Za-z .()/-]+?)?\s*[:—–-]\s")
@@ -216,6 +217,10 @@ def find_places(sentence: str, gazetteer: LayeredGazetteer, things: frozenset[st
                 role = "dateline"
             else:
                 role = "mention"
+            if (role in ("mention", "dateline") and matches[0].how != "name" and " " not in phrase
+                    and gazetteer.layer(matches[0].place) == 1):
+                i = j  # "Friendship" is an alternate name of a US town: only "in Friendship" would make it one
+                continue
             hits.append(_PlaceHit(matches[0], phrase, offset, stop, role, matches[1:6]))
             i = j
     # close spellings only where the text says it is a place ("in Minralney Vody")
@@ -228,6 +233,11 @@ def find_places(sentence: str, gazetteer: LayeredGazetteer, things: frozenset[st
         if fuzzy:
             hits.append(_PlaceHit(fuzzy[0], phrase, match.start(1), match.end(1), "venue", fuzzy[1:6]))
     hits.sort(key=lambda h: h.begin)
+    for first, second in zip(hits, hits[1:]):
+        between = sentence[first.stop:second.begin]
+        if (first.match.place.kind == "country" and re.fullmatch(r"[’']s\s+", between)
+                and _LOCATIVE_TIGHT.search(sentence[:first.begin])):
+            first.role, second.role = "mention", "venue"  # "held in Russia's Astrakhan": Astrakhan is the venue
     return hits
 
 
@@ -325,6 +335,9 @@ def extract_candidates(
         statement = [m for m in mentions if m.kind == "weekday" and _STATEMENT_BEFORE.search(sentence[:m.begin])]
         mentions = [m for m in mentions if m not in statement]
         if not mentions:
+            undated = _undated(sentence, index, published, gazetteer, things)
+            if undated is not None:
+                candidates.append(undated)
             continue
         ends = [m for m in mentions if m.start is None]
         starts = [m for m in mentions if m.start is not None]
@@ -347,10 +360,30 @@ def extract_candidates(
             if duration and mention.end is None:
                 mention = with_duration(mention, duration[1], duration[0])
             candidates.append(_candidate(sentence, index, mention, span, hits, gazetteer, future, things))
-    candidates = _merge_same_event(candidates)
+    candidates = _merge_same_event(_merge_repeats(candidates))
     for candidate in candidates:
         _flag_duplicates(candidate, existing or [])
     return candidates
+
+
+_PRESENT_PERFECT = re.compile(r"\b(?:has|have)\s+(?:\w+ly\s+)?(?:been\s+)?\w+(?:ed|en|un)\b", re.I)
+
+
+def _undated(sentence, index, published, gazetteer, things) -> Candidate | None:
+    """A sentence with no date that reports an event at a place ("The forum was held in Moscow"): dated to
+    the month of the article, with a low confidence, for the reviewer to judge."""
+    if index == 0 or is_future(sentence) or not (_EVENT_VERB.search(sentence) or _PRESENT_PERFECT.search(sentence)):
+        return None
+    hits = find_places(sentence, gazetteer, things)
+    if not any(h.role == "venue" or (h.role == "government" and _PRESENT_PERFECT.search(sentence)) for h in hits):
+        return None
+    month = parse_date(f"{published.year:04d}-{published.month:02d}")
+    mention = DateMention("", -1, -1, month, None, "no date in the sentence: the month of the article's date", "undated", True)
+    candidate = _candidate(sentence, index, mention, (0, len(sentence)), hits, gazetteer, False, things)
+    candidate.date_span = (-1, -1)
+    candidate.confidence = round(min(candidate.confidence, 0.3), 2)
+    candidate.reasons.append("no date in the sentence")
+    return candidate
 
 
 def _tweet_candidate(candidates, sentences, index, mention, gazetteer, things) -> None:
@@ -423,6 +456,25 @@ def _candidate(sentence, index, mention, span, hits, gazetteer, future, things) 
         category=_category(sentence), confidence=round(max(0.0, min(1.0, confidence)), 2),
         reasons=reasons, flags=flags, sentence_index=index, names=names,
     )
+
+
+def _merge_repeats(candidates: list[Candidate]) -> list[Candidate]:
+    """One row for the same dates at the same place in one sentence, or in a sentence and the headline."""
+    out: list[Candidate] = []
+    for candidate in candidates:
+        key = (candidate.start.text if candidate.start else "", candidate.end.text if candidate.end else "",
+               candidate.place.place if candidate.place else None)
+        twin = next((c for c in out if (c.start.text if c.start else "", c.end.text if c.end else "",
+                                       c.place.place if c.place else None) == key
+                     and (c.sentence_index == candidate.sentence_index or 0 in (c.sentence_index, candidate.sentence_index))), None)
+        if twin is None:
+            out.append(candidate)
+        elif candidate.confidence > twin.confidence:
+            candidate.reasons.append("also: " + twin.mention.phrase)
+            out[out.index(twin)] = candidate
+        else:
+            twin.reasons.append("also: " + candidate.mention.phrase)
+    return out
 
 
 def _merge_same_event(candidates: list[Candidate]) -> list[Candidate]:

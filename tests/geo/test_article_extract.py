@@ -158,3 +158,27 @@ def test_cli_body_writes_eventmap_geojson(tmp_path, capsys):
         run_extract(str(ARAB_NEWS), str(out))
     with pytest.raises(EventmapError, match="not a date like"):
         run_extract(str(ARAB_NEWS), str(out), published="15/10/2024")
+
+
+def test_a_statement_date_is_not_an_event_date(places):
+    candidates = rows(ARTICLES / "thenews-2024-10-15-druzhba-vii.txt", date(2024, 10, 15), places)
+    assert all(c.start.text != "2024-10-15" for c in candidates)  # "said in a statement on Tuesday"
+    assert ("2024-10-13", "2024-10-27", "Pabbi") in summary(candidates)
+
+
+def test_an_undated_report_is_proposed_at_the_article_month_with_low_confidence(places):
+    candidates = rows(ARTICLES / "pakistantoday-2024-10-03-trade-deal.txt", date(2024, 10, 3), places)
+    forum = next(c for c in candidates if "was held in Moscow" in c.quote)
+    assert forum.start.text == "2024-10" and forum.place.place.name == "Moscow"
+    assert forum.confidence < 0.5 and forum.mention.basis.startswith("no date in the sentence")
+
+
+def test_repeats_in_one_story_are_one_row(places):
+    candidates = rows(ARTICLES / "brecorder-2024-10-01-moscow-forum.txt", date(2024, 10, 1), places)
+    assert sum(1 for c in candidates if c.start.text == "2024-10-01") == 1  # headline "today", "on Tuesday (Oct 1)"
+    assert ("2024-07-03", None, "Astana") in summary(candidates)  # "on July 3, 2024, in Astana"
+
+
+def test_a_possessive_country_names_the_region_of_the_venue(places):
+    candidates = rows(ARTICLES / "geotv-2020-11-10-druzhba-v-underway.txt", date(2020, 11, 10), places)
+    assert ("2020-09", None, "Astrakhan") in summary(candidates)  # "held in Russia's Astrakhan"
