@@ -88,7 +88,7 @@ class MapBridge(QObject):
             log.warning("bridge: unreadable %s message", name)
             return
         data = data if isinstance(data, dict) else {}
-        if name in ("selected", "detailsRequested", "popupOpened") and not isinstance(data.get("index"), int):
+        if name == "detailsRequested" and not isinstance(data.get("index"), int):
             # a page still drawing the previous events can ask about one it has no index for
             log.info("bridge: %s without an event index (the page is being rebuilt)", name)
             return

@@ -112,3 +112,12 @@ def test_the_window_adds_ticked_events_as_one_undoable_step(make_main_window, qt
     with qtbot.waitSignal(window.view.mapReady, timeout=WAIT_MS):
         window.undo_stack.undo()
     assert len(window.state.dataset.events) == before
+
+
+def test_the_world_gazetteer_is_not_read_at_start_up(make_main_window):
+    from eventmap.geo.places import world
+
+    before = world._load_world.cache_info()
+    make_main_window()
+    after = world._load_world.cache_info()
+    assert (after.misses, after.hits) == (before.misses, before.hits)  # read on the first look-up only
