@@ -83,12 +83,15 @@ class _Reader(QObject):
             self.finished.emit()
 
 
-def load_with_progress(parent: QWidget | None, path: str | Path) -> Dataset | None:
+def load_with_progress(parent: QWidget | None, path: str | Path, show: Callable[[Dataset], None] | None = None) -> Dataset | None:
     """Read an event file without freezing the window; None if the user cancelled.
 
     A progress dialog with a Cancel button appears if the read takes more than
-    a moment. Warnings met while reading are listed in a dialog afterwards
-    (it does not block).
+    a moment; it names the file and the step ("Reading events.geojson (2.1 MB)…
+    step 1 of 2", with the share read). ``show``, if given, is the second step
+    (putting the dataset on the map): while it runs the dialog says so, so it
+    is never an empty box. Warnings met while reading are listed in a dialog
+    afterwards (it does not block).
 
     Raises
     ------
@@ -101,7 +104,7 @@ def load_with_progress(parent: QWidget | None, path: str | Path) -> Dataset | No
         raise EventmapError(f"{path.name}: another file is still being read; wait for it or cancel it first")
     _busy = True
     try:
-        return _load(parent, path)
+        return _load(parent, path, show=show)
     finally:
         _busy = False
 
@@ -130,12 +133,23 @@ def load_database_with_progress(parent: QWidget | None, source: DatabaseSource, 
         _busy = False
 
 
-def _load(parent: QWidget | None, path: Path, reader: _Reader | None = None, text: str | None = None, name: str | None = None) -> Dataset | None:
+def _size_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    return f" ({size / 1e6:,.1f} MB)" if size >= 100_000 else f" ({size / 1e3:,.0f} kB)" if size >= 1000 else ""
+
+
+def _load(parent: QWidget | None, path: Path, reader: _Reader | None = None, text: str | None = None, name: str | None = None,
+          show: Callable[[Dataset], None] | None = None) -> Dataset | None:
     reader = reader or _Reader(path)
+    name = name or path.name
+    steps = " (step 1 of 2)" if show is not None else ""
     dialog = QProgressDialog(parent)
     dialog.setObjectName("loadProgress")
-    dialog.setWindowTitle("Opening")
-    label = QLabel(text or f"Reading {path.name}…")
+    dialog.setWindowTitle(f"Opening {name}")
+    label = QLabel(text or f"Reading {path.name}{_size_text(path)}…{steps}")
     label.setTextFormat(Qt.TextFormat.PlainText)  # a file name is not markup
     dialog.setLabel(label)
     dialog.setCancelButtonText("Cancel")
@@ -163,17 +177,34 @@ def _load(parent: QWidget | None, path: Path, reader: _Reader | None = None, tex
 
     cancelled = dialog.wasCanceled()
     showing[0] = False
-    dialog.close()
-    dialog.deleteLater()
-    if cancelled:
-        reader.cancel()
-        log.info("reading %s cancelled", path)
-        return None
-    reader.wait()  # it has reported; its thread is ending
-    if reader.error is not None:
-        raise reader.error
-    dataset = reader.dataset
-    assert dataset is not None
+    try:
+        if cancelled:
+            reader.cancel()
+            log.info("reading %s cancelled", path)
+            return None
+        reader.wait()  # it has reported; its thread is ending
+        if reader.error is not None:
+            raise reader.error
+        dataset = reader.dataset
+        assert dataset is not None
+        if show is not None:
+            _drawing(dialog, label, f"Putting {len(dataset):,} events from {name} on the map… (step 2 of 2)")
+            show(dataset)
+    finally:
+        dialog.close()
+        dialog.deleteLater()
     if dataset.warnings:
-        show_warnings(parent, dataset.warnings, name or path.name)
+        show_warnings(parent, dataset.warnings, name)
     return dataset
+
+
+def _drawing(dialog: QProgressDialog, label: QLabel, text: str) -> None:
+    """Say what the next (blocking) step does, and paint it before it starts."""
+    from PySide6.QtWidgets import QApplication
+
+    label.setText(text)
+    dialog.setCancelButton(None)  # the map is built in one go: nothing to cancel
+    if dialog.isVisible():
+        dialog.setValue(PROGRESS_STEPS)
+        dialog.repaint()
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)

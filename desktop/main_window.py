@@ -382,14 +382,13 @@ class MainWindow(QMainWindow):
         if not self.may_replace():
             return False
         try:
-            dataset = self._load(path)
+            dataset = self._load(path, lambda dataset: self.show_dataset(dataset, window, cumulative))
         except EventmapError as exc:
             self.show_load_error(path, exc)
             return False
         if dataset is None:  # cancelled
             self.statusBar().showMessage(f"Did not open {path.name}", STATUS_MS)
             return False
-        self.show_dataset(dataset, window, cumulative)
         if path.resolve() != default_dataset().resolve():
             self.settings.add_recent(path)
             if self.remember:
@@ -442,10 +441,10 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
-    def _load(self, path: Path) -> Dataset | None:
+    def _load(self, path: Path, show: Callable[[Dataset], None]) -> Dataset | None:
         from eventmap.desktop.loader import load_with_progress
 
-        return load_with_progress(self, path)
+        return load_with_progress(self, path, show)
 
     def show_load_error(self, path: Path, error: EventmapError) -> None:
         lines = error.lines()

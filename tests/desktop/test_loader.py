@@ -236,3 +236,42 @@ def test_importing_the_desktop_package_pins_nothing():
             "print(sys.getrefcount(True) - before < 1_000_000)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_the_opening_dialog_names_the_file_and_the_step_it_is_on(parent, big_files):
+    """Never an empty box (#11.8): reading says which file and how far, then the map step says so while it runs."""
+    seen = {}
+
+    def show(dataset):
+        (dialog,) = [d for d in parent.findChildren(QProgressDialog) if d.objectName() == "loadProgress"]
+        seen.update(visible=dialog.isVisible(), title=dialog.windowTitle(), text=dialog.labelText(), value=dialog.value(),
+                    cancel=[b.text() for b in dialog.findChildren(QPushButton) if b.isVisible()], events=len(dataset.events))
+
+    reading = []
+    original = QProgressDialog.setValue
+
+    def record_text(dialog, value):
+        reading.append(dialog.labelText())
+        original(dialog, value)
+
+    QProgressDialog.setValue = record_text
+    try:
+        dataset = load_with_progress(parent, big_files["geojson"], show=show)
+    finally:
+        QProgressDialog.setValue = original
+    assert dataset is not None and seen["events"] == ROWS
+    size_mb = big_files["geojson"].stat().st_size / 1e6
+    assert reading[0] == f"Reading big.geojson ({size_mb:,.1f} MB)… (step 1 of 2)"
+    assert seen["visible"] and seen["title"] == "Opening big.geojson"
+    assert seen["text"] == f"Putting {ROWS:,} events from big.geojson on the map… (step 2 of 2)"
+    assert seen["value"] == loader.PROGRESS_STEPS and seen["cancel"] == []  # the map step cannot be cancelled half-way
+    assert not [d for d in parent.findChildren(QProgressDialog) if d.isVisible()]  # gone once the map is there
+
+
+def test_a_failing_map_step_closes_the_dialog_and_says_why(parent, big_files):
+    def show(dataset):
+        raise EventmapError("the map could not be built")
+
+    with pytest.raises(EventmapError, match="could not be built"):
+        load_with_progress(parent, big_files["csv"], show=show)
+    assert not [d for d in parent.findChildren(QProgressDialog) if d.isVisible()]
