@@ -83,24 +83,34 @@ def prepare_environment(headless: bool = False) -> None:
         if "--no-sandbox" not in flags and not os.environ.get("QTWEBENGINE_DISABLE_SANDBOX"):
             flags = (flags + " --no-sandbox").strip()
             log.info("running as root: Chromium started with --no-sandbox (its sandbox cannot run as root)")
-    if "--log-level" not in flags and not os.environ.get("EVENTMAP_DEBUG"):
-        flags = (flags + " --log-level=3").strip()  # Chromium's D-Bus/GPU chatter
+    if not os.environ.get("EVENTMAP_DEBUG"):
+        # Chromium's own chatter (D-Bus, GPU, sandbox) goes to stderr unless told otherwise.
+        for flag in CHROMIUM_QUIET:
+            if flag.split("=")[0] not in flags:
+                flags = (flags + " " + flag).strip()
+        os.environ.setdefault("QT_LOGGING_RULES", QUIET_RULES)
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags
-    # Quiet Chromium's own chatter about GPUs and D-Bus that a user cannot act on.
-    os.environ.setdefault("QT_LOGGING_RULES", "qt.webenginecontext.debug=false;qt.qpa.*=false;qt.rhi.*=false")
 
 
-_NOISE = (
-    "QRhiGles2", "Failed to create RHI", "Vulkan", "GBM is not supported", "GPUInfo",
-    "createPlatformVulkanInstance", "propagateSizeHints",
-)
+CHROMIUM_QUIET = ("--log-level=3", "--disable-logging")
+# Qt's categorised chatter: debug output, and the platform, RHI and WebEngine context notes.
+QUIET_RULES = "*.debug=false;qt.qpa.*=false;qt.rhi.*=false;qt.webenginecontext.*=false;qt.webengine.*.info=false"
 
 
-def _quiet_message_handler(mode, context, message: str) -> None:
-    # Software rendering is expected here; say nothing of the GPU paths Qt tried first.
-    if any(part in message for part in _NOISE):
-        return
-    sys.stderr.write(message + "\n")
+def quiet_message_handler(mode, context, message: str) -> None:
+    """Qt's messages: only critical and fatal ones reach stderr; the rest go to the log (debug level).
+
+    On a real display Qt says which GPU paths it tried ("Failed to load vulkan",
+    "Unable to detect GPU vendor", "GLX: No DRI3 Extension"): software
+    rendering is expected and the user cannot act on them. EVENTMAP_DEBUG=1
+    installs no handler, so Qt prints everything.
+    """
+    from PySide6.QtCore import QtMsgType
+
+    if mode in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+        sys.stderr.write(message + "\n")
+    else:
+        log.debug("qt: %s", message)
 
 
 def register_scheme() -> None:
@@ -132,7 +142,7 @@ def application(argv: list[str] | None = None, headless: bool = False):
         if not os.environ.get("EVENTMAP_DEBUG"):
             from PySide6.QtCore import qInstallMessageHandler
 
-            qInstallMessageHandler(_quiet_message_handler)
+            qInstallMessageHandler(quiet_message_handler)
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(argv if argv is not None else [sys.argv[0]])
         app.setApplicationName("eventmap")
