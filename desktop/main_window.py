@@ -299,8 +299,8 @@ class MainWindow(QMainWindow):
 
     def current_stop(self):
         """A story stop of what the window shows now (None before the map has drawn)."""
-        state = self.map_link.page_state()
-        bounds = bounds_of(state.get("bounds")) if state else None
+        viewport = self.state.viewport  # the page's last settled view, kept in the model
+        bounds = bounds_of(viewport.bounds) if viewport is not None else None
         if bounds is None:
             self.statusBar().showMessage("The map is not ready yet; try again in a moment", STATUS_MS)
             return None
