@@ -62,7 +62,8 @@ TARGETS = {
 
 
 def run_bench(sizes: list[int], json_out: str | None = None, moves: int = 30, naive_runs: int = NAIVE_RUNS,
-              naive_limit: int = NAIVE_LIMIT, cold_runs: int = COLD_RUNS, work_dir: str | None = None) -> int:
+              naive_limit: int = NAIVE_LIMIT, cold_runs: int = COLD_RUNS, work_dir: str | None = None,
+              formats: tuple[str, ...] = ("geojson",)) -> int:
     """Run the whole benchmark, print its table and optionally write JSON; returns an exit code.
 
     Parameters
@@ -81,11 +82,18 @@ def run_bench(sizes: list[int], json_out: str | None = None, moves: int = 30, na
         Runs of each start-up measurement (cold start, floor, export); the median is reported.
     work_dir
         Folder for the generated files (a temporary folder, removed at the end, when None).
+    formats
+        The file formats each size is opened from (:data:`FILE_FORMATS`); the main table is GeoJSON's,
+        the others get a table of their own (open time split into reading the file and painting the map).
     """
-    from eventmap.geo.synthetic import synthetic_dataset, write_geojson  # noqa: PLC0415
+    from eventmap.geo.synthetic import synthetic_dataset  # noqa: PLC0415
 
     if not sizes or any(n < 1 for n in sizes):
         print("eventmap bench: sizes must be positive numbers", file=sys.stderr)
+        return 2
+    unknown = sorted(set(formats) - set(FILE_FORMATS))
+    if unknown or not formats:
+        print(f"eventmap bench: unknown format {', '.join(unknown) or '(none)'}; use {', '.join(FILE_FORMATS)}", file=sys.stderr)
         return 2
     own_dir = work_dir is None
     folder = Path(work_dir or tempfile.mkdtemp(prefix="eventmap-bench-"))
@@ -94,13 +102,12 @@ def run_bench(sizes: list[int], json_out: str | None = None, moves: int = 30, na
     results: dict[str, Any] = {"sizes": {}, "machine": machine_info()}
     failed = False
     try:
-        for n in sizes:
-            _say(f"{n:,} events: generating")
-            path = folder / f"synthetic-{n}.geojson"
-            write_geojson(synthetic_dataset(n), path)
-            _say(f"{n:,} events: measuring ({path.stat().st_size / 1e6:.0f} MB GeoJSON)")
-            naive = naive_runs if n <= naive_limit else 0
-            out = folder / f"result-{n}.json"
+        for n, fmt in ((n, fmt) for n in sizes for fmt in formats):
+            _say(f"{n:,} events: generating {fmt}")
+            path = write_format(synthetic_dataset(n), folder / f"synthetic-{n}", fmt)
+            _say(f"{n:,} events: measuring ({path.stat().st_size / 1e6:.0f} MB {fmt})")
+            naive = naive_runs if n <= naive_limit and fmt == "geojson" else 0
+            out = folder / f"result-{n}-{fmt}.json"
             args = ["size", str(path), "--moves", str(moves), "--naive-runs", str(naive), "--out", str(out)]
             load_before = _load_average()
             code, seconds = _run_child(args, env, CHILD_TIMEOUT_S)
@@ -114,7 +121,10 @@ def run_bench(sizes: list[int], json_out: str | None = None, moves: int = 30, na
             row["file_mb"] = round(path.stat().st_size / 1e6, 1)
             # Other work on the machine slows every number: say how busy it was.
             row["load_average"] = [load_before, _load_average()]
-            results["sizes"][str(n)] = row
+            if fmt == "geojson":
+                results["sizes"][str(n)] = row
+            else:
+                results.setdefault("formats", {}).setdefault(fmt, {})[str(n)] = row
             path.unlink(missing_ok=True)
             _say(f"{n:,} events: {_brief_row(row)}")
         _say("start-up: cold start, floor and PNG export")
@@ -126,10 +136,54 @@ def run_bench(sizes: list[int], json_out: str | None = None, moves: int = 30, na
             _remove_tree(folder)
     results["targets"] = check_targets(results)
     print(format_table(results))
+    if results.get("formats"):
+        print()
+        print(format_formats_table(results))
     if json_out:
         Path(json_out).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {json_out}")
     return 1 if failed else 0
+
+
+FILE_FORMATS = ("geojson", "csv", "parquet")
+
+
+def write_format(dataset, stem: Path, fmt: str) -> Path:
+    """Write ``dataset`` as ``stem`` + the format's suffix: canonical GeoJSON, a generic CSV, or GeoParquet."""
+    from eventmap.geo.synthetic import write_csv, write_geojson  # noqa: PLC0415
+
+    if fmt == "csv":
+        return write_csv(dataset, stem.with_suffix(".csv"))
+    if fmt == "parquet":
+        from eventmap.geo.importers.parquet import write_parquet  # noqa: PLC0415
+
+        return write_parquet(dataset, stem.with_suffix(".parquet"))
+    return write_geojson(dataset, stem.with_suffix(".geojson"))
+
+
+def format_formats_table(results: dict[str, Any]) -> str:
+    """Opening the same datasets from other file formats (empty when none was measured)."""
+    formats = results.get("formats") or {}
+    if not formats:
+        return ""
+    lines = [
+        "| format | events | file (MB) | read: file → dataset (s) | open: file → painted map (s) | slider p50 (ms) | peak app + renderer (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for fmt, rows in formats.items():
+        for n, row in rows.items():
+            if "error" in row:
+                lines.append(f"| {fmt} | {int(n):,} | {row.get('file_mb', '?')} | {row['error']} | | | |")
+                continue
+            lines.append(
+                f"| {fmt} | {int(n):,} | {row['file_mb']:,.1f} | {row['open_read_s']:.2f} | {row['open_s']:.2f} | {row['slider_ms_p50']:.0f} "
+                f"| {row['peak_mb']:,.0f} ({row['app_peak_mb']:,.0f} + {row['renderer_peak_mb']:,.0f}) |"
+            )
+    loads = [v for rows in formats.values() for row in rows.values() for v in row.get("load_average", []) if v is not None]
+    if loads:
+        lines.append("")
+        lines.append(f"Load average (1 min) while measuring these: {min(loads):.1f}–{max(loads):.1f}.")
+    return "\n".join(lines)
 
 
 def _say(text: str) -> None:
@@ -386,6 +440,8 @@ def readme_section(results: dict[str, Any]) -> str:
         "",
         format_table(results),
     ]
+    if results.get("formats"):
+        lines += ["", "Opening the same datasets from other formats (`--formats csv,parquet`):", "", format_formats_table(results)]
     if notes:
         lines += ["", "Where slider time goes (p50): " + "; ".join(notes) + "; the rest is the wait for the next frame."]
     return "\n".join(lines)

@@ -6,7 +6,7 @@
     eventmap export -o OUT [--dataset FILE|SOURCE [--table T | --query SQL]] [--year Y | --from D --to D] [--size WxH] [--scale N] [--basemap NAME] [--with-table]
     eventmap export -o OUT.{mp4,webm,gif,webp} [--from D --to D] [--step UNIT] [--window LENGTH] [--fps N] [--hold-last S] [--trail N]
     eventmap import FILE -o OUT.geojson|OUT.parquet [--parquet-geometry wkb|lonlat]
-    eventmap bench [--sizes 1000,10000] [--json OUT]
+    eventmap bench [--sizes 1000,10000] [--formats geojson,csv,parquet] [--json OUT]
 
 SOURCE is a database: duckdb:FILE?table=T or postgresql://USER@HOST/DB?table=T (no password in it).
 Exit codes: 0 done, 1 bad data (one line per problem), 2 bad usage.
@@ -133,6 +133,7 @@ def _parser_commands() -> argparse.ArgumentParser:
     bench.add_argument("--sizes", default="1000,10000,100000,1000000")
     bench.add_argument("--json", metavar="OUT")
     bench.add_argument("--moves", type=int, default=30)
+    bench.add_argument("--formats", default="geojson", help="file formats to open each size from: geojson, csv, parquet (comma-separated)")
     return parser
 
 
@@ -261,7 +262,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         raise UsageError(f"--sizes {args.sizes!r}: expected numbers like 1000,10000") from None
-    return run_bench(sizes, json_out=args.json, moves=args.moves)
+    formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
+    return run_bench(sizes, json_out=args.json, moves=args.moves, formats=formats)
 
 
 def cmd_app(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event
 from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish, parse_integer, parse_number
 from eventmap.geo.importers.layouts import LAT, LON, PLACE, Columns, Layout, choose_layout, column_key
+from eventmap.geo.importers.table import collector_paused
 from eventmap.geo.importers.textstream import StreamTicker, TextStream
 
 DELIMITERS = ",;\t|"
@@ -110,7 +111,8 @@ def read_delimited_stream(
     following = next(body, None)
     if following is not None and not _is_hxl(following[1]):
         body = itertools.chain([following], body)  # HXL hashtags (#date+start) under the header are a second header, not data
-    events = _read_events(body, columns, layout, name, warnings, ticker, geocoder)
+    with collector_paused():
+        events = _read_events(body, columns, layout, name, warnings, ticker, geocoder)
     warnings[:0] = stream.warnings()  # how the file was decoded comes first, as it concerns every row
     return finish(events, warnings, name)
 

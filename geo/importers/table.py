@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gc
 import json
 import math
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -36,6 +38,22 @@ CANONICAL = ("id", "title", "start", "end", "precision", "place", "category", "s
 FEATURE_COLUMN = "eventmap_feature"
 METADATA_KEY = b"eventmap"
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a reader makes millions of events.
+
+    Its full passes walk every event made so far, over and over: most of the
+    time of reading a large table. Events form no cycles that need it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass
@@ -210,6 +228,10 @@ class TableReader:
 
     def add(self, columns: list[list[Any]], points: Points | None = None) -> None:
         """Read one batch: one list of values per column (all of one length), and its points."""
+        with collector_paused():
+            self._add(columns, points)
+
+    def _add(self, columns: list[list[Any]], points: Points | None) -> None:
         count = len(columns[0]) if columns else (len(points.lon) if points else 0)
         if points is not None:
             self.reduced += points.reduced
@@ -311,44 +333,59 @@ class TableReader:
 
         ids, titles, starts, ends = col("id"), col("title"), col("start"), col("end")
         places, cats, summaries, sources, urls = col("place"), col("category"), col("summary"), col("source"), col("url")
+        problems = points.problems if points is not None else {}
+        plon = points.lon if points is not None else None
+        plat = points.lat if points is not None else None
+        elevation = points.elevation if points is not None else None
+        tick = self.ticker.tick if self.ticker is not None else None
+        dates: dict[Any, PartialDate | None] = {None: None, "": None}  # a table repeats its dates: parse each once
+        append = self.events.append
+        intern = sys.intern
+        first_row = self.row
+        self.row += count
         for k in range(count):
-            self.row += 1
-            if self.ticker is not None:
-                self.ticker.tick(self.row - 1)
-            where = f"row {self.row}"
+            if tick is not None:
+                tick(first_row + k)
             try:
-                if points is not None:
-                    if k in points.problems:
-                        raise EventmapError(points.problems[k])
-                    lon, lat = points.lon[k], points.lat[k]
+                if plon is not None:
+                    if k in problems:
+                        raise EventmapError(problems[k])
+                    lon, lat = plon[k], plat[k]
                     if lon is None or lat is None:
                         raise EventmapError("no geometry")
                 else:
                     lon = _number(lon_col[k], "longitude", -180, 180)
                     lat = _number(lat_col[k], "latitude", -90, 90)
-                start = _stored_date(starts[k], "start")
-                end = _stored_date(ends[k], "end")
+                text = starts[k]
+                start = dates[text] if text in dates else dates.setdefault(text, _stored_date(text, "start"))
+                text = ends[k]
+                end = dates[text] if text in dates else dates.setdefault(text, _stored_date(text, "end"))
                 if start is not None and end is not None and end.hi <= start.lo:
                     raise EventmapError(f"ends ({end.text}) before it starts ({start.text})")
             except EventmapError as exc:
-                self.warnings.append(f"{where}: {exc.message} (skipped)")
+                self.warnings.append(f"row {first_row + k + 1}: {exc.message} (skipped)")
                 continue
             extra = {}
             for key, encoding, values in extras:
                 value = values[k]
                 if value is not None:
                     extra[key] = _loads(value) if encoding == "json" else value
-            feature_extra = _loads(feature[k]) if feature is not None and feature[k] is not None else {}
-            if not isinstance(feature_extra, dict):
+            coords_rest: tuple = ()
+            geometry_extra: dict[str, Any] = {}
+            if feature is not None and feature[k] is not None:
+                feature_extra = _loads(feature[k])
+                if not isinstance(feature_extra, dict):
+                    feature_extra = {}
+                # "geometry" is never another feature member: it holds what the point had besides lon/lat.
+                stored = feature_extra.pop("geometry", None)
+                geometry_extra = dict(stored) if isinstance(stored, dict) else {}
+                rest = geometry_extra.pop("coordinates", None)
+                coords_rest = tuple(rest) if isinstance(rest, list) else ()
+            else:
                 feature_extra = {}
-            # "geometry" is never another feature member: it holds what the point had besides lon/lat.
-            stored = feature_extra.pop("geometry", None)
-            geometry_extra = dict(stored) if isinstance(stored, dict) else {}
-            rest = geometry_extra.pop("coordinates", None)
-            coords_rest = tuple(rest) if isinstance(rest, list) else ()
-            if not coords_rest and points is not None and points.elevation is not None and points.elevation[k] is not None:
-                coords_rest = (points.elevation[k],)
-            self.events.append(
+            if not coords_rest and elevation is not None and elevation[k] is not None:
+                coords_rest = (elevation[k],)
+            append(
                 Event(
                     id=ids[k] or "",
                     title=titles[k] or "",
@@ -356,8 +393,8 @@ class TableReader:
                     lat=lat,
                     start=start,
                     end=end,
-                    place=sys.intern(places[k] or ""),
-                    category=sys.intern(cats[k] or ""),
+                    place=intern(places[k] or ""),
+                    category=intern(cats[k] or ""),
                     summary=summaries[k] or "",
                     source=sources[k],
                     url=urls[k] or "",

@@ -53,3 +53,18 @@ def test_percentile_and_targets():
     assert targets["open_s@1000000"]["met"] is None
     table = format_table({"sizes": {}, "targets": targets})
     assert "| slider_ms_p50@10000 |" in table
+
+
+def test_a_tiny_bench_run_from_csv_and_parquet(tmp_path, capsys):
+    out = tmp_path / "r.json"
+    assert run_bench([300], json_out=str(out), moves=4, naive_runs=0, cold_runs=0, work_dir=str(tmp_path / "work"),
+                     formats=("csv", "parquet")) == 0
+    result = json.loads(out.read_text())
+    assert result["sizes"] == {}
+    for fmt in ("csv", "parquet"):
+        row = result["formats"][fmt]["300"]
+        assert row["events"] == 300 and "file_mb" in row
+        assert 0 < row["open_read_s"] <= row["open_s"] and row["slider_ms_p50"] > 0, fmt
+    printed = capsys.readouterr().out
+    assert "| csv | 300 |" in printed and "| parquet | 300 |" in printed
+    assert run_bench([300], formats=("xlsx",), cold_runs=0) == 2
