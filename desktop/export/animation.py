@@ -30,6 +30,7 @@ from eventmap.geo.page.colors import SEA_COLOR, category_colors
 from eventmap.geo.page.config import MapOptions
 
 MAX_SIZE = (3840, 2160)
+BASE_HEIGHT = 720  # taller clips draw the page at a higher pixel ratio rather than showing more of it
 STAMP_PX = 4
 PROGRESS_COLOR = "#2b5c8a"
 # The page's own colours (land, borders, labels) and the overlay's: a GIF palette keeps them exact.
@@ -84,11 +85,23 @@ class AnimationRequest:
         if not folder.is_dir():
             raise EventmapError(f"{self.out}: the folder {folder} does not exist")
 
+    def pixel_ratio(self) -> float:
+        """Device pixels per CSS pixel: a 1080p clip is the 720p page drawn sharper, so its text stays legible."""
+        return max(1.0, self.still.size[1] / BASE_HEIGHT)
+
+    def page_size(self) -> tuple[int, int]:
+        """The page's size in CSS pixels."""
+        ratio = self.pixel_ratio()
+        return round(self.still.size[0] / ratio), round(self.still.size[1] / ratio)
+
     def options(self) -> MapOptions:
         """The page's options: the still's, for the plan's whole range, with frame stamps."""
-        still = replace(self.still, view=self.still.view.with_(window=self.plan.window(), cumulative=self.plan.cumulative))
+        still = replace(self.still, size=self.page_size(),
+                        view=self.still.view.with_(window=self.plan.window(), cumulative=self.plan.cumulative))
         options = still.options("app")
         options.extra["frameStamp"] = True
+        # Fitted events stay clear of the date painted in the top right corner.
+        options.extra["fitTop"] = round(self.page_size()[1] * 0.17)
         return options
 
     def palette_colors(self) -> list[str]:
@@ -186,6 +199,7 @@ def render_animation(request: AnimationRequest, progress: ProgressCallback | Non
     view = QtMapView()
     try:
         view.resize(width, height)
+        view.setZoomFactor(request.pixel_ratio())
         view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         view.show()
         view.show_dataset(request.still.dataset, request.plan.window(), request.options())

@@ -477,7 +477,8 @@
   function fitPadding(options) {
     // Keep the events clear of the title box (top) and the legend (bottom right).
     var size = map.getSize(), small = size.x < 500 || size.y < 350;
-    options.paddingTopLeft = small ? [10, 10] : [30, cfg.showTitle ? 75 : 20];
+    // cfg.fitTop: more room at the top (an animation's date in large type).
+    options.paddingTopLeft = small ? [10, Math.max(10, cfg.fitTop || 0)] : [30, Math.max(cfg.showTitle ? 75 : 20, cfg.fitTop || 0)];
     options.paddingBottomRight = small ? [10, 10] : [cfg.showLegend ? 130 : 30, 30];
     return options;
   }
