@@ -25,11 +25,13 @@ def same_view(exported: dict, screen: dict) -> None:
     assert metres_per_pixel(exported["center"][0], exported["zoom"]) == pytest.approx(metres_per_pixel(screen["center"][0], screen["zoom"]))
 
 
-def test_png_as_on_screen_at_1x_and_2x_and_the_pdf_keep_the_screens_view(make_main_window, map_state, tmp_path):
+def test_png_as_on_screen_at_1x_and_2x_and_the_pdf_keep_the_screens_view(make_main_window, map_state, qtbot, tmp_path):
     window = make_main_window(size=(1000, 700))
     window.state.set_window(TimeWindow.year(2020))
     seq = window.view.send("setView", {"lat": 31.5, "lon": 71.25, "zoom": 5.5})  # zoomed in, as a user would
     assert window.view.wait_painted(seq)
+    # The page reports its view to the model once it settles; the export reads the model.
+    qtbot.waitUntil(lambda: window.state.viewport is not None and window.state.viewport.view[2] == 5.5, timeout=10_000)
     screen = map_state(window)
     assert screen["zoom"] == 5.5
 
