@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from eventmap.desktop.dialogs.event_dialog import QtEventDialog
 from eventmap.desktop.slots import guarded
 from eventmap.desktop.view_state import ViewState
+from eventmap.geo.brief import shorten, title_or_untitled
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event, slugify
 from eventmap.geo.paths import data_dir
@@ -110,8 +111,7 @@ class DeleteEventCommand(QUndoCommand):
 
 
 def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split()) or "(untitled)"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(title_or_untitled(text), limit)
 
 
 def unique_id(event: Event, events: list[Event]) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
+from eventmap.geo.brief import shorten
 from eventmap.geo.errors import EventmapError
 
 PRECISIONS = ("year", "month", "day", "minute", "second")
@@ -129,10 +130,10 @@ def parse_date(text: str) -> PartialDate:
         falls outside the supported dates (:data:`RANGE_TEXT`) in UTC.
     """
     if not isinstance(text, str):
-        raise EventmapError(f"{_short(text)!r} is not a date (expected text like 2020-11-08)")
+        raise EventmapError(f"{shorten(text)!r} is not a date (expected text like 2020-11-08)")
     date = _parse_date(ascii_digits(text).strip(), text)
     if not date.is_open and not in_range(date.lo, date.hi):
-        raise EventmapError(f"{_short(text)!r} is outside {RANGE_TEXT}, the dates eventmap supports")
+        raise EventmapError(f"{shorten(text)!r} is outside {RANGE_TEXT}, the dates eventmap supports")
     return date
 
 
@@ -143,11 +144,11 @@ def _parse_date(stripped: str, text: str) -> PartialDate:
         return _parse_qualified(stripped)
     match = _ISO.match(stripped)
     if not match:
-        raise EventmapError(f"{_short(text)!r} is not an ISO 8601 date (expected 2014, 2015-08 or 2020-11-08)")
+        raise EventmapError(f"{shorten(text)!r} is not an ISO 8601 date (expected 2014, 2015-08 or 2020-11-08)")
     parts = match.groupdict()
     year = int(parts["year"])
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise EventmapError(f"{_short(text)!r}: year {year} is outside {RANGE_TEXT}, the dates eventmap supports")
+        raise EventmapError(f"{shorten(text)!r}: year {year} is outside {RANGE_TEXT}, the dates eventmap supports")
     try:
         if parts["month"] is None:
             lo = datetime(year, 1, 1, tzinfo=timezone.utc)
@@ -169,7 +170,7 @@ def _parse_date(stripped: str, text: str) -> PartialDate:
         step = 60_000.0 if precision == "minute" else 1_000.0
         return PartialDate(stripped, precision, _ms(moment), _ms(moment) + step)
     except ValueError as exc:
-        raise EventmapError(f"{_short(text)!r} is not a real date ({exc})") from None
+        raise EventmapError(f"{shorten(text)!r} is not a real date ({exc})") from None
 
 
 _QUALIFIERS = {"?": "uncertain", "~": "approximate", "%": "approximate uncertain"}
@@ -179,24 +180,24 @@ def _parse_qualified(text: str) -> PartialDate:
     """An EDTF-qualified date (``2014?``, ``2015-08~``, ``[2019..2021]``), its text kept as written."""
     if text[:1] == "[":
         if not text.endswith("]") or ".." not in text:
-            raise EventmapError(f"{_short(text)!r} is not a date range (expected [2019..2021], [..2016] or [2015..])")
+            raise EventmapError(f"{shorten(text)!r} is not a date range (expected [2019..2021], [..2016] or [2015..])")
         first, _, last = text[1:-1].partition("..")
         if "," in first or "," in last or "[" in first:
-            raise EventmapError(f"{_short(text)!r}: only one range [A..B] is read, not a list")
+            raise EventmapError(f"{shorten(text)!r}: only one range [A..B] is read, not a list")
         if not first.strip() and not last.strip():
-            raise EventmapError(f"{_short(text)!r}: a range needs at least one end")
+            raise EventmapError(f"{shorten(text)!r}: a range needs at least one end")
         lo_date = parse_date(first) if first.strip() else OPEN
         hi_date = parse_date(last) if last.strip() else OPEN
         if lo_date.qualifier or hi_date.qualifier:
-            raise EventmapError(f"{_short(text)!r}: qualifiers inside a range are not read")
+            raise EventmapError(f"{shorten(text)!r}: qualifiers inside a range are not read")
         if lo_date.lo >= hi_date.hi:
-            raise EventmapError(f"{_short(text)!r}: the range ends before it starts")
+            raise EventmapError(f"{shorten(text)!r}: the range ends before it starts")
         qualifier = "between" if first.strip() and last.strip() else ("before" if last.strip() else "after")
         precision = (hi_date if lo_date.is_open else lo_date).precision
         return PartialDate(text, precision, lo_date.lo, hi_date.hi, qualifier)
     base = parse_date(text[:-1])
     if base.is_open or base.qualifier:
-        raise EventmapError(f"{_short(text)!r} is not a date with one qualifier (expected 2014?, 2015-08~ or 2016%)")
+        raise EventmapError(f"{shorten(text)!r} is not a date with one qualifier (expected 2014?, 2015-08~ or 2016%)")
     return PartialDate(text, base.precision, base.lo, base.hi, _QUALIFIERS[text[-1]])
 
 
@@ -216,11 +217,6 @@ def date_from_ms(ms: float, precision: str = "day") -> PartialDate:
     if precision == "minute":
         return parse_date(f"{day}T{moment.hour:02d}:{moment.minute:02d}Z")
     return parse_date(f"{day}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z")
-
-
-def _short(text: object, limit: int = 40) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _utc(ms: float) -> datetime:

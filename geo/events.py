@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from eventmap.geo.brief import brief
 from eventmap.geo.dates import PartialDate, format_date, format_span, parse_date, span_is_valid
 from eventmap.geo.errors import EventmapError
 
@@ -283,7 +284,7 @@ def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
         raise EventmapError(f"{where}: Point has no [longitude, latitude] coordinates")
     lon, lat = _coordinate(coords[0], -180, 180), _coordinate(coords[1], -90, 90)
     if lon is None or lat is None:
-        raise EventmapError(f"{where}: coordinates {_brief(coords[:2])} are not a longitude in -180..180 and a latitude in -90..90")
+        raise EventmapError(f"{where}: coordinates {brief(coords[:2])} are not a longitude in -180..180 and a latitude in -90..90")
     props = feature.get("properties") or {}
     if not isinstance(props, dict):
         raise EventmapError(f"{where}: properties is not an object")
@@ -341,18 +342,13 @@ def event_from_feature(feature: Any, where: str, warnings: list[str]) -> Event:
     )
 
 
-def _brief(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
 def _date(value: Any, where: str, key: str, warnings: list[str]) -> PartialDate:
     try:
         date = parse_date(value if isinstance(value, str) else str(value))
     except EventmapError as exc:
         raise EventmapError(f"{where}: {key} {exc}") from None
     if value.__class__ is str and date.text != value.strip():
-        warnings.append(f"{where}: {key} {_brief(value)} is not written in ASCII digits; saved as {date.text!r}")
+        warnings.append(f"{where}: {key} {brief(value)} is not written in ASCII digits; saved as {date.text!r}")
     return date
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from eventmap.geo.dates import format_date
 from eventmap.geo.events import Dataset
+from eventmap.geo.links import is_http_link
 
 MAX_COUNTRY_CHECK = 50_000  # distinct points; more are summarised without countries
 
@@ -148,7 +149,7 @@ def check_events(dataset: Dataset) -> list[str]:
         where = f"feature {index} ({event.id})"
         if not event.title:
             problems.append(f"{where}: has no title")
-        if event.url and not event.url.startswith(("http://", "https://")):
+        if event.url and not is_http_link(event.url):
             problems.append(f"{where}: url {event.url[:60]!r} is not an http(s) link; it will not be clickable")
     return problems
 

@@ -10,7 +10,6 @@ know are carried over untouched.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +34,11 @@ from eventmap.desktop.slots import guarded
 from eventmap.geo.dates import PartialDate, parse_date, span_is_valid
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import CATEGORIES, MAX_TEXT, Event, format_source
+from eventmap.geo.links import is_http_link
 
 if TYPE_CHECKING:  # geopy (with requests) costs 0.2 s: loaded on the first "Look up"
     from eventmap.geo.places.geocoding import GeocoderChain
 
-LINK = re.compile(r"(?i)^https?://\S+$")  # the links a popup makes clickable (eventmap.geo.page.payload.event_details)
 DECIMALS = 6  # about 0.1 m
 ERROR_STYLE = "color: #b3261e;"
 
@@ -363,7 +362,7 @@ class QtEventDialog(QDialog):
             self.end_error.setVisible(True)
             ok = False
         url = self.url.text().strip()
-        if url and self._changed("url") and not LINK.match(url):
+        if url and self._changed("url") and not is_http_link(url):
             self._error(self.url_error, "A link must start with http:// or https:// and contain no spaces.", "url")
             ok = False
         if not self._located:

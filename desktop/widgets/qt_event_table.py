@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from eventmap.desktop.view_state import ViewState
+from eventmap.geo.brief import UNTITLED
 from eventmap.geo.page.colors import category_colors
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by (an event's start for the date)
@@ -128,7 +129,7 @@ class EventTableModel(QAbstractTableModel):
             if column == DATE:
                 return event.when()
             if column == TITLE:
-                return event.title or "(untitled)"
+                return event.title or UNTITLED
             if column == PLACE:
                 return event.place
             return event.category or UNCATEGORISED

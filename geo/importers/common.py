@@ -9,9 +9,11 @@ from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from typing import Any
 
+from eventmap.geo.brief import shorten
 from eventmap.geo.dates import MAX_MS, MIN_MS, RANGE_TEXT, PartialDate, ascii_digits, parse_date, span_is_valid
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import KNOWN_PROPERTIES, MAX_TEXT, Dataset, Event, assign_ids
+from eventmap.geo.links import is_http_link
 
 Progress = Callable[[float], bool]
 """Called with the fraction done (0..1); returning False asks the reader to stop."""
@@ -137,11 +139,11 @@ def epoch_text(value: float) -> str:
     number = finite_number(value)
     if number is None:
         if isinstance(value, int) and not isinstance(value, bool):
-            raise EventmapError(f"{_short(value)!r} as an epoch time is outside {RANGE_TEXT}, the dates eventmap supports")
-        raise EventmapError(f"{_short(value)!r} is not an epoch time")
+            raise EventmapError(f"{shorten(value)!r} as an epoch time is outside {RANGE_TEXT}, the dates eventmap supports")
+        raise EventmapError(f"{shorten(value)!r} is not an epoch time")
     ms = number if abs(number) >= _MS_THRESHOLD else number * 1000.0
     if not MIN_MS <= ms < MAX_MS:
-        raise EventmapError(f"{_short(value)!r} as an epoch time is outside {RANGE_TEXT}, the dates eventmap supports")
+        raise EventmapError(f"{shorten(value)!r} as an epoch time is outside {RANGE_TEXT}, the dates eventmap supports")
     moment = _EPOCH + timedelta(milliseconds=round(ms))
     # Not strftime: its %Y writes the year 5 as "5", not "0005".
     text = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
@@ -172,7 +174,7 @@ def parse_when(value: Any, midnight_is_day: bool = False) -> PartialDate | None:
     if isinstance(value, (int, float)):
         return _number_date(value)
     if not isinstance(value, str):
-        raise EventmapError(f"{_short(value)!r} is not a date")
+        raise EventmapError(f"{shorten(value)!r} is not a date")
     text = ascii_digits(value).strip()
     if not text:
         return None
@@ -180,7 +182,7 @@ def parse_when(value: Any, midnight_is_day: bool = False) -> PartialDate | None:
         return parse_date(f"{text[:4]}-{text[4:6]}-{text[6:]}")  # 20201108, ISO 8601 basic format
     if _NUMBER.match(text) and len(text.lstrip("+-").split(".")[0]) > 4:
         if len(text) > 40:
-            raise EventmapError(f"{_short(text)!r} is not a date (a number too large for an epoch time)")
+            raise EventmapError(f"{shorten(text)!r} is not a date (a number too large for an epoch time)")
         return _number_date(float(text))
     if midnight_is_day:
         match = _MIDNIGHT.match(text)
@@ -194,11 +196,11 @@ def parse_when(value: Any, midnight_is_day: bool = False) -> PartialDate | None:
             try:
                 return parse_date(iso)
             except EventmapError:
-                raise EventmapError(f"{_short(text)!r} is not a real date") from None
+                raise EventmapError(f"{shorten(text)!r} is not a real date") from None
         if re.match(r"^[+-]?\d{4}-", text):
             raise  # ISO-shaped but impossible (2020-02-30): parse_date says exactly what is wrong
         raise EventmapError(
-            f"{_short(text)!r} is not a date (expected ISO 8601 like 2020-11-08, '13 October 2024' or epoch seconds)"
+            f"{shorten(text)!r} is not a date (expected ISO 8601 like 2020-11-08, '13 October 2024' or epoch seconds)"
         ) from None
 
 
@@ -255,11 +257,6 @@ def check_span(start: PartialDate | None, end: PartialDate | None) -> PartialDat
 # --- text ----------------------------------------------------------------------
 
 
-def _short(value: object, limit: int = 40) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def clip(value: str, where: str, key: str, warnings: list[str]) -> str:
     """``value`` cut to :data:`geo.events.MAX_TEXT` characters, with a warning when cut."""
     if len(value) > MAX_TEXT:
@@ -287,7 +284,7 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
         elif tag == "a":
             href = dict(attrs).get("href") or ""
-            if href.strip().lower().startswith(("http://", "https://")):
+            if is_http_link(href):
                 self.links.append(href.strip())
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+from eventmap.geo.brief import shorten
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event
 from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish, parse_integer, parse_number
@@ -358,19 +359,15 @@ def _coordinate(text: str, column: str | None, low: float, high: float, row: dic
         cleaned = cleaned.replace(",", ".")  # 34,82 in a semicolon-separated European table
     value = parse_number(cleaned)
     if value is None:
-        raise EventmapError(f"{column} {_short(text)!r} is not a number")
+        raise EventmapError(f"{column} {shorten(text)!r} is not a number")
     if not low <= value <= high:
-        raise EventmapError(f"{column} {_short(text)!r} is outside {low:g}..{high:g}")
+        raise EventmapError(f"{column} {shorten(text)!r} is outside {low:g}..{high:g}")
     return value
 
 
 def _integer(value: str) -> int | str:
     number = parse_integer(value)
     return value if number is None else number
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Geocoder:

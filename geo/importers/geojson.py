@@ -22,6 +22,7 @@ import warnings as pywarnings
 from collections import Counter
 from typing import Any
 
+from eventmap.geo.brief import brief
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event, event_from_feature
 from eventmap.geo.sanitize import MAX_DEPTH, Cleaner, TooDeep
@@ -134,7 +135,7 @@ def read_geojson(raw: bytes, name: str, progress: Progress | None = None) -> Dat
         extra = {k: v for k, v in data.items() if k not in ("type", "features")}
     else:
         kind = data.get("type") if isinstance(data, dict) else type(data).__name__
-        raise EventmapError(f"{name}: expected a GeoJSON FeatureCollection or Feature, found {_brief(kind)}")
+        raise EventmapError(f"{name}: expected a GeoJSON FeatureCollection or Feature, found {brief(kind)}")
     reader = _FeatureReader()
     ticker = Ticker(progress, len(features), name)
     for index, feature in enumerate(features):
@@ -202,10 +203,10 @@ class _FeatureReader:
             try:
                 key, value = cleaner(key), cleaner(value)
             except TooDeep:
-                self.warnings.append(f"collection member {_brief(key)}: nested more than {MAX_DEPTH} levels deep; left out")
+                self.warnings.append(f"collection member {brief(key)}: nested more than {MAX_DEPTH} levels deep; left out")
                 continue
             if cleaner.replaced:
-                self.warnings.append(f"collection member {_brief(key)}: {_texts(cleaner.replaced)} invalid Unicode (a lone surrogate); replaced by \ufffd")
+                self.warnings.append(f"collection member {brief(key)}: {_texts(cleaner.replaced)} invalid Unicode (a lone surrogate); replaced by \ufffd")
             out[key] = value
         return out
 
@@ -438,7 +439,7 @@ def _representative_point(geometry: dict[str, Any], where: str) -> dict[str, Any
             pywarnings.simplefilter("ignore", RuntimeWarning)
             point = shape(geometry).representative_point()
     except (ShapelyError, ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
-        raise EventmapError(f"{where}: {kind} geometry cannot be read ({_brief(str(exc))})") from None
+        raise EventmapError(f"{where}: {kind} geometry cannot be read ({brief(str(exc))})") from None
     if point.is_empty or not (math.isfinite(point.x) and math.isfinite(point.y)):
         raise EventmapError(f"{where}: {kind} geometry is empty")
     return {"type": "Point", "coordinates": [point.x, point.y]}
@@ -477,7 +478,4 @@ def _texts(count: int) -> str:
     return "a text holds" if count == 1 else f"{count} texts hold"
 
 
-def _brief(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
 

@@ -26,6 +26,7 @@ from typing import Any
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml import ElementTree as DefusedET
 
+from eventmap.geo.brief import brief
 from eventmap.geo.dates import OPEN, PartialDate
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event
@@ -108,7 +109,7 @@ def read_kmz(raw: bytes, name: str, progress: Progress | None = None) -> Dataset
                 raise EventmapError(f"{name}: {chosen.filename} would unpack to {chosen.file_size >> 20} MB; refused")
             data = _unpack(archive, chosen, name)
     except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, ValueError, OSError) as exc:
-        raise EventmapError(f"{name}: not a readable KMZ (zip) archive ({_brief(exc)})") from None
+        raise EventmapError(f"{name}: not a readable KMZ (zip) archive ({brief(str(exc))})") from None
     if len(data) > MAX_KML_BYTES:
         raise EventmapError(f"{name}: {chosen.filename} unpacks to more than {MAX_KML_BYTES >> 20} MB; refused")
     return read_kml(data, f"{name}/{chosen.filename}", progress)
@@ -120,11 +121,11 @@ def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> byt
         with archive.open(member) as handle:
             return handle.read(MAX_KML_BYTES + 1)
     except NotImplementedError as exc:
-        raise EventmapError(f"{name}: the KMZ uses a compression eventmap cannot read ({_brief(exc)})") from None
+        raise EventmapError(f"{name}: the KMZ uses a compression eventmap cannot read ({brief(str(exc))})") from None
     except RuntimeError as exc:  # encrypted members
-        raise EventmapError(f"{name}: cannot open the KMZ ({_brief(exc)})") from None
+        raise EventmapError(f"{name}: cannot open the KMZ ({brief(str(exc))})") from None
     except Exception as exc:  # noqa: BLE001 - every decompressor has its own error (zlib, bz2, lzma, CRC...): one message
-        raise EventmapError(f"{name}: the KMZ archive is damaged: {member.filename} cannot be unpacked ({_brief(exc)})") from None
+        raise EventmapError(f"{name}: the KMZ archive is damaged: {member.filename} cannot be unpacked ({brief(str(exc))})") from None
 
 
 def parse_xml(raw: bytes, name: str) -> ET.Element:
@@ -148,12 +149,12 @@ def parse_xml(raw: bytes, name: str) -> ET.Element:
     except EntitiesForbidden as exc:
         raise EventmapError(f"{name}: declares an ENTITY ({str(exc.name)[:40]}); entity definitions are refused for safety") from None
     except DefusedXmlException as exc:
-        raise EventmapError(f"{name}: refers to an external resource; refused for safety ({_brief(exc)})") from None
+        raise EventmapError(f"{name}: refers to an external resource; refused for safety ({brief(str(exc))})") from None
     except ET.ParseError as exc:
         line, column = exc.position
         raise EventmapError(f"{name}: not well-formed XML at line {line}, column {column + 1}: {_expat_message(exc)}") from None
     except (ValueError, LookupError) as exc:  # an encoding declaration Python does not know
-        raise EventmapError(f"{name}: cannot read the XML ({_brief(exc)})") from None
+        raise EventmapError(f"{name}: cannot read the XML ({brief(str(exc))})") from None
     except RecursionError:
         raise EventmapError(f"{name}: elements nested too deeply") from None
 
@@ -290,7 +291,7 @@ def _wrap(element: ET.Element) -> ET.Element:
 def _position(text: str) -> tuple[float, float]:
     positions = _positions(text)
     if not positions:
-        raise EventmapError(f"Point coordinates {_brief(text)} are not 'longitude,latitude[,altitude]'")
+        raise EventmapError(f"Point coordinates {brief(text)} are not 'longitude,latitude[,altitude]'")
     return positions[0]
 
 
@@ -299,12 +300,12 @@ def _positions(text: str) -> list[tuple[float, float]]:
     for token in _COORD_SEP.sub(",", text.strip()).split():
         parts = token.split(",")
         if len(parts) < 2:
-            raise EventmapError(f"coordinates {_brief(token)} are not 'longitude,latitude[,altitude]'")
+            raise EventmapError(f"coordinates {brief(token)} are not 'longitude,latitude[,altitude]'")
         lon, lat = parse_number(parts[0]), parse_number(parts[1])
         if lon is None or lat is None:
-            raise EventmapError(f"coordinates {_brief(token)} are not numbers")
+            raise EventmapError(f"coordinates {brief(token)} are not numbers")
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise EventmapError(f"coordinates {_brief(token)} are not a longitude in -180..180 and a latitude in -90..90")
+            raise EventmapError(f"coordinates {brief(token)} are not a longitude in -180..180 and a latitude in -90..90")
         out.append((lon, lat))
     return out
 
@@ -350,7 +351,7 @@ def _representative(shapes: list[tuple[str, list[tuple[float, float]]]], kind: s
             pywarnings.simplefilter("ignore", RuntimeWarning)
             point = GeometryCollection(parts).representative_point()
     except (ShapelyError, ValueError) as exc:
-        raise EventmapError(f"{kind} geometry cannot be read ({_brief(exc)})") from None
+        raise EventmapError(f"{kind} geometry cannot be read ({brief(str(exc))})") from None
     if point.is_empty:
         raise EventmapError(f"{kind} geometry is empty")
     return point.x, point.y
@@ -372,6 +373,3 @@ def _extended_data(placemark: ET.Element):
             yield key, (element.text or "").strip()
 
 
-def _brief(value: Any) -> str:
-    text = str(value)
-    return repr(text if len(text) <= 60 else text[:59] + "…")

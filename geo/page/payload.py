@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 import numpy as np
 
+from eventmap.geo.brief import UNTITLED
 from eventmap.geo.events import Event, EventColumns
+from eventmap.geo.links import is_http_link
 
-_HTTP_LINK = re.compile(r"(?i)^https?://[^\s]+$")
 
 
 def _finite(value: float) -> float | None:
@@ -97,12 +97,10 @@ def event_details(event: Event) -> dict[str, str]:
     The page puts these into the DOM as text, never as markup. ``url`` is kept
     only when it is an http(s) link.
     """
-    url = event.url.strip()
-    if not _HTTP_LINK.match(url):
-        url = ""
+    url = event.url.strip() if is_http_link(event.url) else ""
     return {
         "id": event.id,
-        "title": event.title or "(untitled)",
+        "title": event.title or UNTITLED,
         "when": event.when(),
         "place": event.place,
         "category": event.category,

@@ -126,7 +126,7 @@
     if (info.summary) box.appendChild(el("p", "em-popup-summary", info.summary));
     if (info.source) box.appendChild(el("div", "em-popup-source", "Source: " + info.source));
     if (info.date_basis) box.appendChild(el("div", "em-popup-source", "Dated: " + info.date_basis));
-    if (info.url && /^https?:\/\/\S+$/i.test(info.url)) {
+    if (info.url) { // only http(s) links arrive: eventmap.geo.links.is_http_link decides, in Python
       var a = el("a", "em-popup-link", "Open source link");
       a.href = info.url;
       a.target = "_blank";
