@@ -118,6 +118,8 @@ def _parser_commands() -> argparse.ArgumentParser:
     animation.add_argument("--hold-last", type=float, default=None, metavar="SECONDS", help="keep the last frame on screen this long (default 0)")
     animation.add_argument("--trail", type=int, default=None, metavar="STEPS", help="events fade out over this many steps after their window")
     export.add_argument("--legend-all", action="store_true", help="list every category in the legend, not only those shown")
+    export.add_argument("--interactive", action="store_true",
+                        help=".html: an interactive page (time slider, filters, event list, story) instead of a still map")
     ext = sub.add_parser("extract", help="candidate events of a news article (.txt or .html) as GeoJSON, for review")
     ext.add_argument("file", metavar="ARTICLE")
     ext.add_argument("-o", "--output", required=True, metavar="OUT.geojson")
@@ -178,6 +180,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(f"{', '.join(given)}: only for animations (.mp4, .webm, .gif, .webp), not {suffix}")
     if args.with_table and suffix != ".pdf":
         raise UsageError("--with-table: only for PDF exports")
+    if args.interactive and suffix != ".html":
+        raise UsageError("--interactive: only for .html exports")
     window = window_from_args(args)
     dataset = load(args.dataset, args)
     hidden: frozenset[str] = frozenset()
@@ -189,11 +193,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     request = ExportRequest(
         out=Path(args.output), dataset=dataset, size=args.size or ((1280, 720) if animated else (1200, 800)), scale=args.scale,
         basemap=args.basemap, title=args.title, with_table=args.with_table, legend_all=args.legend_all,
-        view=ViewFilter(window=window, cumulative=args.cumulative, hidden=hidden, search=args.search),
+        interactive=args.interactive, view=ViewFilter(window=window, cumulative=args.cumulative, hidden=hidden, search=args.search),
     )
     if animated:
         return _export_animation(args, request)
     path = export(request)
+    if request.interactive:
+        print(f"wrote {display_path(path)} (interactive page of {len(dataset)} events)")
+        return 0
     shown = len(request.shown())
     print(f"wrote {display_path(path)} ({request.label()}: {shown} of {len(dataset)} events)")
     return 0

@@ -292,6 +292,8 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("present", "&Present Story", self.present, "F5",
                                     "The story full screen: ←/→ or Space between stops, P plays, Esc leaves"))
         export_menu = self.menus["export"]
+        export_menu.addAction(self._action("export_interactive", "&Interactive Page…", self._on_export_interactive, None,
+                                           "One .html file anyone can open offline: map, time slider, filters, event list and the story"))
         export_menu.addAction(self._action("export_tour", "Story as Google Earth &Tour (KML)…", self._on_export_tour, None,
                                            "Write the story as a KML gx:Tour (FlyTo and TimeSpan) for Google Earth"))
         self.menus["file"].insertAction(self.named_actions["import"], self._action(
@@ -341,6 +343,23 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Export Story", exc.message)
             return
         self.statusBar().showMessage(f"Wrote {path} ({len(self.story.story)} stops)", STATUS_MS)
+
+    def _on_export_interactive(self) -> None:
+        from eventmap.desktop.dialogs.export_dialog import run_export
+        from eventmap.desktop.export import ExportRequest
+
+        start = str(self.exports.default_path(".html"))
+        path, _ = QFileDialog.getSaveFileName(self, "Export Interactive Page", start, "Web page (*.html)")
+        if not path:
+            return
+        if not path.lower().endswith(".html"):
+            path += ".html"
+        request = ExportRequest(out=Path(path), dataset=self.state.dataset, view=self.state.view, title=self.state.dataset.name,
+                                basemap=self.map_link.basemap.shapes, interactive=True)
+        written = run_export(self, request)
+        if written is not None:
+            self.exports.remember(written)
+            self.statusBar().showMessage(f"Exported {written}", STATUS_MS)
 
     def _on_import_tour(self) -> None:
         from eventmap.geo.story import story_from_kml

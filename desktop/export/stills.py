@@ -39,6 +39,7 @@ class ExportRequest:
     map_size: tuple[int, int] | None = None
     with_table: bool = False  # PDF: list the events shown on the pages after the map
     legend_all: bool = False  # the legend lists every category, not only those shown
+    interactive: bool = False  # HTML: the whole dataset with time slider, filters, list and story, not a still
 
     def kind(self) -> str:
         suffix = Path(self.out).suffix.lower()
@@ -105,7 +106,8 @@ def export(request: ExportRequest) -> Path:
     if kind == "geojson":
         write_atomic(request.out, dumps_dataset(request.shown()), backup=False)
     elif kind == "html":
-        write_atomic(request.out, export_html_text(request), backup=False)
+        text = export_interactive_text(request) if request.interactive else export_html_text(request)
+        write_atomic(request.out, text, backup=False)
     else:
         from eventmap.desktop.export.pdf import print_scale, write_pdf
 
@@ -125,6 +127,22 @@ def export_html_text(request: ExportRequest) -> str:
     options = request.options("static")
     options.categories = None  # the page holds only the shown events already
     fmap = build_map(shown.events, TimeWindow.all_time(), options, categories=request.dataset.categories())
+    return render_html(fmap)
+
+
+def export_interactive_text(request: ExportRequest) -> str:
+    """A standalone interactive page: every event, and in the page a time slider with its
+    histogram, play, the year filter, category and text filters, the event list, popups, and
+    the dataset's story with its stops (resources/page/controls.js), all offline."""
+    from eventmap.geo.story import dataset_story, story_to_json
+
+    story, _problems = dataset_story(request.dataset.extra)
+    options = request.options("static")
+    options.categories = None
+    options.extra.pop("search", None)
+    options.extra["windowLabel"] = "All time"
+    options.extra["interactive"] = {"story": story_to_json(story) if story is not None else None}
+    fmap = build_map(request.dataset.events, TimeWindow.all_time(), options, categories=request.dataset.categories())
     return render_html(fmap)
 
 

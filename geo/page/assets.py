@@ -19,7 +19,7 @@ from eventmap.geo.paths import data_dir, resources_dir
 
 # The page's own modules, in the order they are concatenated: each may use the
 # ones before it. bridge.js (app pages only) is separate: it needs qwebchannel.js.
-PAGE_MODULES = ("core.js", "labels.js", "draw.js", "layers.js", "reference.js", "page.js")
+PAGE_MODULES = ("core.js", "labels.js", "draw.js", "layers.js", "reference.js", "page.js", "controls.js")
 TILE_PROVIDERS = {
     "osm": "OpenStreetMap.Mapnik",
     "carto-light": "CartoDB.Positron",

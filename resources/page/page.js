@@ -597,9 +597,24 @@
     });
   }
 
+  // What the interactive controls (controls.js) read: they drive the page through EM.call like the app.
+  EM.config = function () { return cfg; };
+  EM.data = function () { return d; };
+  EM.shownPositions = function () { return visible; };
+  EM.leafletMap = function () { return map; };
+
   EM.start = function (leafletMap, config) {
     map = leafletMap;
     cfg = config;
+    if (cfg.interactive) {
+      // Room for the time bar below and the panel on the right (controls.js draws them).
+      var box = map.getContainer().style;
+      box.position = "absolute";
+      box.left = box.top = "0";
+      box.width = "calc(100% - 330px)";
+      box.height = "calc(100% - 118px)";
+      map.invalidateSize(false);
+    }
     win = { lo: num(cfg.window.lo, -Infinity), hi: num(cfg.window.hi, Infinity) };
     cumulative = !!cfg.cumulative;
     var hidden = new Set(cfg.hidden || []);

@@ -106,3 +106,17 @@ def test_caption_links_are_links_and_markup_is_text():
     html = caption_html('see https://example.org/x?a=1&b=2. <script>alert(1)</script>')
     assert '<a href="https://example.org/x?a=1&amp;b=2">' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_export_interactive_page_from_the_menu_keeps_the_story(make_main_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_main_window()
+    window.story.edit(Story("Ties", STOPS), "Set Story")
+    out = tmp_path / "page"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), "Web page (*.html)"))
+    window.named_actions["export_interactive"].trigger()
+    page = tmp_path / "page.html"
+    assert page.is_file()
+    text = page.read_text(encoding="utf-8")
+    assert '"interactive"' in text and "Moscow, Oct 2024" in text.replace("\\u003c", "<")
