@@ -80,7 +80,7 @@ def test_time_controls_filter_the_map_and_the_list(qtbot, story_page):
     state = page_state(qtbot, page)
     assert state["window"]["label"] == "2020" and state["shown"] == 4
     run_js(qtbot, page, "eventmap.interactive.setSearch('Druzhba'); 0")
-    qtbot.waitUntil(lambda: page_state(qtbot, page)["shown"] == 2, timeout=PAGE_TIMEOUT)
+    qtbot.waitUntil(lambda: (page_state(qtbot, page)["shown"], page_state(qtbot, page)["listed"]) == (2, 2), timeout=PAGE_TIMEOUT)
     titles = json.loads(run_js(qtbot, page, "JSON.stringify(Array.from(document.querySelectorAll('.em-item-title')).map(function (n) { return n.textContent; }))"))
     assert len(titles) == 2 and all("Druzhba" in t for t in titles)
 
