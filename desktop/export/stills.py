@@ -142,6 +142,19 @@ def export_interactive_text(request: ExportRequest) -> str:
     options.extra.pop("search", None)
     options.extra["windowLabel"] = "All time"
     options.extra["interactive"] = {"story": story_to_json(story) if story is not None else None}
+    # The page holds its own copy of the map: the reference layers around the events (and the
+    # story's stops), and the lighter country shapes unless the user chose another basemap.
+    from eventmap.geo.page.config import fit_bounds
+
+    region = fit_bounds(request.dataset.events)
+    if region is not None and story is not None:
+        (south, west), (north, east) = region
+        for stop in story.stops:
+            south, west, north, east = min(south, stop.bounds[0]), min(west, stop.bounds[1]), max(north, stop.bounds[2]), max(east, stop.bounds[3])
+        region = ((south, west), (north, east))
+    options.reference_region = region
+    if options.basemap == "natural-earth":
+        options.basemap = "natural-earth-110m"
     fmap = build_map(request.dataset.events, TimeWindow.all_time(), options, categories=request.dataset.categories())
     return render_html(fmap)
 

@@ -65,6 +65,10 @@ class MapOptions:
         :meth:`eventmap.geo.tile_archive.TileArchive.page_info` describes them
         (app pages only: the app serves them). The reference layers are left
         out then: the user's map has its own.
+    reference_region
+        Static pages only: carry just the reference layers around this
+        ``((south, west), (north, east))`` region (see
+        :func:`eventmap.geo.page.regional.regional_reference`), not the world's.
     """
 
     title: str = "eventmap"
@@ -81,6 +85,7 @@ class MapOptions:
     categories: list[str] | None = None  # all shown when None
     reference: bool = True  # rivers, lakes, borders, divisions and place names under the events
     local_tiles: dict[str, Any] | None = None  # a user's tile file (TileArchive.page_info()), served by the app
+    reference_region: tuple[tuple[float, float], tuple[float, float]] | None = None  # static pages: only this region's layers
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -168,5 +173,12 @@ def page_config(
     else:
         config["events"] = {"data": event_payload(events, categories)}
         config["basemap"] = {"data": json.loads(basemap_json(options.basemap))}
-        config["reference"] = {"data": reference_data()} if reference else None
+        layers = None
+        if reference:
+            layers = reference_data()
+            if options.reference_region is not None:
+                from eventmap.geo.page.regional import regional_reference
+
+                layers = regional_reference(layers, options.reference_region)
+        config["reference"] = {"data": layers} if reference else None
     return config
