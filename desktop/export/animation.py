@@ -130,32 +130,58 @@ def paint_overlay(image, frame: Frame) -> None:
         bar = max(STAMP_PX + 2, round(height / 120))
         painter.fillRect(0, 0, width, bar, QColor(255, 255, 255, 200))
         painter.fillRect(0, 0, round(width * frame.progress), bar, QColor(PROGRESS_COLOR))
-        big = QFont("Sans Serif")
-        big.setBold(True)
-        big.setPixelSize(max(14, round(height / 13)))
         small = QFont("Sans Serif")
         small.setPixelSize(max(10, round(height / 45)))
-        big_metrics, small_metrics = QFontMetricsF(big), QFontMetricsF(small)
+        small_metrics = QFontMetricsF(small)
         pad = height / 60
-        text_width = max(big_metrics.horizontalAdvance(frame.label), small_metrics.horizontalAdvance(frame.caption) if frame.caption else 0)
-        text_width = min(text_width, width * 0.6)
-        box_height = big_metrics.height() + (small_metrics.height() if frame.caption else 0) + pad
+        # The date keeps to the top right corner, clear of the page's centred title card:
+        # a long label (a date and time, a range) goes on two lines, then the type shrinks to fit.
+        budget = width * 0.27
+        big, lines = _fit_label(frame.label, round(height / 13), budget)
+        big_metrics = QFontMetricsF(big)
+        line_height = big_metrics.height()
+        text_width = max([big_metrics.horizontalAdvance(line) for line in lines]
+                         + ([small_metrics.horizontalAdvance(frame.caption)] if frame.caption else []))
+        text_width = min(text_width, width * 0.45)
+        box_height = line_height * len(lines) + (small_metrics.height() if frame.caption else 0) + pad
         box = QRectF(width - text_width - 3 * pad, bar + pad, text_width + 2 * pad, box_height)
         path = QPainterPath()
         path.addRoundedRect(box, pad / 2, pad / 2)
         painter.fillPath(path, QColor(255, 255, 255, 225))
         painter.setPen(QPen(QColor("#1b1b1b")))
         painter.setFont(big)
-        label = big_metrics.elidedText(frame.label, Qt.TextElideMode.ElideRight, text_width)
-        painter.drawText(QRectF(box.left() + pad, box.top() + pad / 2, text_width, big_metrics.height()),
-                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+        for k, line in enumerate(lines):
+            painter.drawText(QRectF(box.left() + pad, box.top() + pad / 2 + k * line_height, text_width, line_height),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             big_metrics.elidedText(line, Qt.TextElideMode.ElideRight, text_width))
         if frame.caption:
             painter.setFont(small)
             painter.setPen(QPen(QColor("#555555")))
-            painter.drawText(QRectF(box.left() + pad, box.top() + pad / 2 + big_metrics.height(), text_width, small_metrics.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, frame.caption)
+            painter.drawText(QRectF(box.left() + pad, box.top() + pad / 2 + len(lines) * line_height, text_width, small_metrics.height()),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             small_metrics.elidedText(frame.caption, Qt.TextElideMode.ElideRight, text_width))
     finally:
         painter.end()
+
+
+def _fit_label(label: str, pixels: int, budget: float):
+    """The bold font and the lines for ``label`` so that each line is at most ``budget`` wide."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    font = QFont("Sans Serif")
+    font.setBold(True)
+    font.setPixelSize(max(12, pixels))
+    lines = [label]
+    if QFontMetricsF(font).horizontalAdvance(label) > budget:
+        if " – " in label:
+            first, last = label.split(" – ", 1)
+            lines = [first + " –", last]
+        elif ":" in label and " " in label:
+            lines = list(label.rsplit(" ", 1))  # "12 Aug 2008" over "14:00"
+    widest = max(QFontMetricsF(font).horizontalAdvance(line) for line in lines)
+    if widest > budget:
+        font.setPixelSize(max(12, int(font.pixelSize() * budget / widest)))
+    return font, lines
 
 
 def image_to_rgb(image) -> np.ndarray:
