@@ -80,7 +80,7 @@ def _parser_app() -> argparse.ArgumentParser:
         description="A desktop map of dated events. Opens the bundled dataset, or FILE.",
         epilog="Other commands: " + ", ".join(COMMANDS) + " (eventmap COMMAND --help).",
     )
-    parser.add_argument("file", nargs="?", help="event file to open (.geojson, .csv, .kml, .kmz, .parquet, .gpkg)")
+    parser.add_argument("file", nargs="?", help="event file to open (.geojson, .csv, .kml, .kmz, .parquet, .gpkg), or a database source (duckdb:FILE?table=T)")
     _add_window_arguments(parser)
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a picture of the window once the map has painted, then exit")
     parser.add_argument("--size", type=_size, default=None, help="window size for --screenshot, e.g. 1400x900")

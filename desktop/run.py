@@ -12,6 +12,7 @@ from PySide6.QtGui import QImage
 from eventmap.desktop.main_window import DEFAULT_SIZE, MainWindow, delete_window
 from eventmap.desktop.map.map_view import image_is_blank
 from eventmap.desktop.settings import Settings
+from eventmap.geo.databases import is_database_source, parse_source, read_database
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.paths import default_dataset
@@ -60,7 +61,14 @@ def run_app(
     if size:
         main.resize(*size)
     main.show()
-    opened = main.open_path(file, window, cumulative) if file else False
+    if file and is_database_source(file):
+        try:
+            opened = main.open_database(parse_source(file))
+        except EventmapError as exc:
+            main.show_database_error(file, exc)
+            opened = False
+    else:
+        opened = main.open_path(file, window, cumulative) if file else False
     if not opened:
         main.open_path(default_dataset(), window, cumulative)
     if settings.note:
@@ -75,7 +83,7 @@ def _screenshot(file: str | None, window: TimeWindow | None, cumulative: bool, o
     from eventmap.geo.importers import load_dataset
 
     try:
-        dataset = load_dataset(file or default_dataset())
+        dataset = read_database(parse_source(file)) if is_database_source(file) else load_dataset(file or default_dataset())
     except EventmapError as exc:
         for n, line in enumerate(exc.lines()):
             print(f"eventmap: {line}" if n == 0 else f"  {line}", file=sys.stderr)

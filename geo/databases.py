@@ -35,6 +35,8 @@ from eventmap.geo.importers.common import Progress
 from eventmap.geo.importers.table import TableReader, guess_geometry_column, points_from_wkb
 
 DEFAULT_TIME_LIMIT = 120.0  # seconds
+# More rows than this are not loaded: at ~1 KB an event in memory they would not fit (no server-side mode yet).
+ROW_LIMIT = 20_000_000
 BATCH_ROWS = 20_000
 CONNECT_TIMEOUT = 10  # seconds
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -173,9 +175,10 @@ def source_sql(source: DatabaseSource) -> str:
 class DatabaseRead:
     """One read of a source; :meth:`run` in a worker thread, :meth:`cancel` from any thread."""
 
-    def __init__(self, source: DatabaseSource, password: str | None = None) -> None:
+    def __init__(self, source: DatabaseSource, password: str | None = None, row_limit: int = ROW_LIMIT) -> None:
         self.source = source
         self._password = password
+        self.row_limit = row_limit
         self._lock = threading.Lock()
         self._cancel: Any = None  # stops the running statement
         self.cancelled = False
@@ -269,6 +272,7 @@ class DatabaseRead:
         geometry = guess_geometry_column(names, binary)
         keep = [n for n in names if n != geometry]
         total = connection.sql(f"SELECT count(*) FROM ({sql}) AS eventmap_source").fetchall()[0][0]
+        self._check_rows(total, label)
         reader = TableReader(keep, label, total=total, progress=progress, has_points=geometry is not None,
                              extra_prefix="db", require_dates=True)  # fmt: skip
         batches = relation.to_arrow_reader(BATCH_ROWS) if hasattr(relation, "to_arrow_reader") else relation.fetch_arrow_reader(BATCH_ROWS)
@@ -322,6 +326,7 @@ class DatabaseRead:
             types = dict(cursor.fetchall())
             cursor.execute(f"SELECT count(*) FROM ({sql}) AS eventmap_source")
             total = cursor.fetchone()[0]
+        self._check_rows(total, label)
         names = [n for n, _ in described]
         spatial = [n for n, oid in described if types.get(oid) in ("geometry", "geography")]
         binary = {n for n, oid in described if types.get(oid) == "bytea"}
@@ -354,6 +359,13 @@ class DatabaseRead:
                 reader.add(columns, points)
         return reader.finish()
 
+    def _check_rows(self, total: int, label: str) -> None:
+        if total > self.row_limit:
+            raise EventmapError(
+                f"{label}: {total:,} rows, more than the {self.row_limit:,} eventmap loads at once;"
+                " narrow it with a query (a WHERE on dates or a region)"
+            )
+
     # --- stopping --------------------------------------------------------------
 
     def _time_out(self, stop: Any) -> None:
@@ -373,9 +385,11 @@ class DatabaseRead:
         return EventmapError(f"{label}: the query was interrupted")
 
 
-def read_database(source: DatabaseSource, password: str | None = None, progress: Progress | None = None) -> Dataset:
-    """Read the events of a database source (see :class:`DatabaseRead`)."""
-    return DatabaseRead(source, password).run(progress)
+def read_database(
+    source: DatabaseSource, password: str | None = None, progress: Progress | None = None, row_limit: int = ROW_LIMIT
+) -> Dataset:
+    """Read the events of a database source (see :class:`DatabaseRead`); more than ``row_limit`` rows are refused."""
+    return DatabaseRead(source, password, row_limit).run(progress)
 
 
 def with_time_limit(source: DatabaseSource, seconds: float) -> DatabaseSource:

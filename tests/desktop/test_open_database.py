@@ -156,3 +156,11 @@ def test_cli_reads_a_postgis_table(tmp_path, capsys, pg_url):
     assert len(json.loads(out.read_text())["features"]) >= 1000
     assert main(["validate", pg_url + "&table=events_lonlat"]) == 0
     assert "events: 100" in capsys.readouterr().out
+
+
+def test_the_app_opens_a_database_source_for_a_screenshot(tmp_path, capsys, duck_file):
+    out = tmp_path / "db.png"
+    assert main([f"duckdb:{duck_file}?table=events", "--screenshot", str(out), "--size", "900x600"]) == 0
+    assert "300 of 300 events" in capsys.readouterr().out and out.stat().st_size > 10_000
+    assert main([f"duckdb:{duck_file}?table=notes", "--screenshot", str(out)]) == 1
+    assert "no geometry column" in capsys.readouterr().err

@@ -149,3 +149,10 @@ def test_cancel_stops_a_running_query(duck):
     threading.Timer(0.3, run.cancel).start()
     with pytest.raises(EventmapError, match=r"query on DuckDB study.duckdb: reading cancelled"):
         run.run()
+
+
+def test_a_table_over_the_row_limit_is_refused_before_it_is_read(duck):
+    path, _ = duck
+    with pytest.raises(EventmapError, match=r"table events in DuckDB study.duckdb: 500 rows, more than the 100 eventmap loads at once"):
+        read_database(DatabaseSource("duckdb", str(path), table="events"), row_limit=100)
+    assert len(read_database(DatabaseSource("duckdb", str(path), table="events"), row_limit=500)) == 500

@@ -74,3 +74,8 @@ def test_cancel_stops_the_query_on_the_server(pg_url):
 def test_a_server_that_is_not_there(pg_url, tmp_path):
     with pytest.raises(EventmapError, match=r"table events in PostgreSQL eventmap: cannot connect \(.*No such file"):
         read_database(parse_source(f"postgresql:///eventmap?host={tmp_path}&user=postgres", table="events"))
+
+
+def test_a_table_over_the_row_limit_is_refused(pg_url):
+    with pytest.raises(EventmapError, match=r"table events_lonlat in PostgreSQL eventmap: 100 rows, more than the 99 eventmap loads"):
+        read_database(parse_source(pg_url, table="events_lonlat"), row_limit=99)
