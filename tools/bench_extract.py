@@ -97,7 +97,8 @@ def main() -> int:
         candidates = extract_candidates(article.text, published, gazetteer=places)
         seconds = time.perf_counter() - t
         row = score(events, candidates, DEFAULT_MIN_CONFIDENCE)
-        row.update(article=entry["file"], outlet=entry["outlet"], seed=bool(entry.get("seed")), seconds=round(seconds, 3))
+        row.update(article=entry["file"], outlet=entry["outlet"], seed=bool(entry.get("seed")),
+                   untuned=bool(entry.get("untuned")), seconds=round(seconds, 3))
         rows.append(row)
 
     def total(selected):
@@ -111,10 +112,10 @@ def main() -> int:
     print(header)
     print("|" + "---|" * 9)
     for r in rows:
-        print(f"| {r['article']}{' (seed)' if r['seed'] else ''} | {r['outlet']} | {r['events']} | {r['date_all']} / {r['date_shown']} "
+        print(f"| {r['article']}{' (seed)' if r['seed'] else ' (untuned)' if r['untuned'] else ''} | {r['outlet']} | {r['events']} | {r['date_all']} / {r['date_shown']} "
               f"| {r['place_all']} / {r['place_shown']} of {r['placed']} | {r['missed']} | {r['wrong']} | {r['seconds']:.2f} |")
     for label, selected in (("seeds", [r for r in rows if r["seed"]]), ("further articles", [r for r in rows if not r["seed"]]),
-                            ("all", rows)):
+                            ("of which untuned", [r for r in rows if r["untuned"]]), ("all", rows)):
         t = total(selected)
         pct = lambda a, b: f"{100 * a / b:.0f}%" if b else "-"
         print(f"| **{label}** ({t['articles']} articles) | | {t['events']} | {t['date_all']} / {t['date_shown']} "

@@ -54,7 +54,8 @@ _EVENT_VERB = re.compile(
     r"announced|approved|passed|sold|bought|purchased|delivered|ended|concluded|took place|occurred|"
     r"inaugurated|led|hosted|staged|conducted|carried out|fired|seized|captured|released|shut|closed|"
     r"flooded|burned|crashed|sank|landed|departed|protested|rallied|marched|doubled|rose|fell|surged|"
-    r"engaged|discussed|meeting|talks|called on|took part|participated)\b",
+    r"engaged|discussed|meeting|talks|called on|took part|participated|"
+    r"commences|begins|opens|starts|kicks off|takes place|holds|meets|arrives|visits|signs|launches|hosts|hosted|joined|joins|applied|applying|established)\b",
     re.I,
 )
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z .'-]{2,40})(?:,\s*[A-Za-z .()/-]+?)?\s*[:—–-]\s")
@@ -217,8 +218,10 @@ def find_places(sentence: str, gazetteer: LayeredGazetteer, things: frozenset[st
                 role = "dateline"
             else:
                 role = "mention"
-            if (role in ("mention", "dateline") and matches[0].how != "name" and " " not in phrase
-                    and gazetteer.layer(matches[0].place) == 1):
+            possessed = i > 0 and re.search(r"[’']s$", words[i - 1])  # "Russia's Astrakhan"
+            part_of_name = (i > 0 or j < len(words)) and role == "mention" and not possessed  # "Xi Jinping"
+            if part_of_name or (role in ("mention", "dateline") and matches[0].how != "name" and " " not in phrase
+                                and gazetteer.layer(matches[0].place) == 1):
                 i = j  # "Friendship" is an alternate name of a US town: only "in Friendship" would make it one
                 continue
             hits.append(_PlaceHit(matches[0], phrase, offset, stop, role, matches[1:6]))
@@ -249,8 +252,8 @@ def _choose_place(hits: list[_PlaceHit], clause_span: tuple[int, int]) -> tuple[
     order = (
         (inside, "venue", ""), (inside, "government", "the government's seat"),
         (hits, "venue", "from the sentence"), (hits, "government", "the government's seat"),
-        (inside, "mention", "named in the sentence"), (hits, "mention", "named in the sentence"),
         (hits, "dateline", "the dateline"),
+        (inside, "mention", "named in the sentence"), (hits, "mention", "named in the sentence"),
     )
     for pool, role, note in order:
         chosen = [h for h in pool if h.role == role]
@@ -284,12 +287,12 @@ def _clauses(sentence: str, mentions: list[DateMention]) -> list[tuple[int, int]
         lo = 0
         if k:
             prev = starts[k - 1]
-            cut = [m.start() for m in re.finditer(r"\bwhile\b|;|, and\b|\band\b(?= in\b)", sentence[prev.stop:mention.begin])]
+            cut = [m.start() for m in re.finditer(r"\bwhile\b|;|, and\b|,\s*with\b|\band\b(?= in\b)|\band\b(?=\s+\w+ing\b)", sentence[prev.stop:mention.begin])]
             lo = prev.stop + cut[-1] if cut else prev.stop
         hi = len(sentence)
         if k + 1 < len(starts):
             nxt = starts[k + 1]
-            cut = [m.start() for m in re.finditer(r"\bwhile\b|;|, and\b|\band\b(?= in\b)", sentence[mention.stop:nxt.begin])]
+            cut = [m.start() for m in re.finditer(r"\bwhile\b|;|, and\b|,\s*with\b|\band\b(?= in\b)|\band\b(?=\s+\w+ing\b)", sentence[mention.stop:nxt.begin])]
             hi = mention.stop + cut[0] if cut else nxt.begin
         spans.append((lo, hi))
     return spans
@@ -377,8 +380,12 @@ def _undated(sentence, index, published, gazetteer, things) -> Candidate | None:
     hits = find_places(sentence, gazetteer, things)
     if not any(h.role == "venue" or (h.role == "government" and _PRESENT_PERFECT.search(sentence)) for h in hits):
         return None
-    month = parse_date(f"{published.year:04d}-{published.month:02d}")
-    mention = DateMention("", -1, -1, month, None, "no date in the sentence: the month of the article's date", "undated", True)
+    if _PRESENT_PERFECT.search(sentence) and not re.search(r"\b(?:has|have)\s+been\b", sentence):
+        # "has arrived": just before the article was written
+        when, basis = parse_date(published.isoformat()), "no date in the sentence: 'has ...' on the article's day"
+    else:
+        when, basis = parse_date(f"{published.year:04d}-{published.month:02d}"), "no date in the sentence: the month of the article's date"
+    mention = DateMention("", -1, -1, when, None, basis, "undated", True)
     candidate = _candidate(sentence, index, mention, (0, len(sentence)), hits, gazetteer, False, things)
     candidate.date_span = (-1, -1)
     candidate.confidence = round(min(candidate.confidence, 0.3), 2)
@@ -496,7 +503,7 @@ def _merge_same_event(candidates: list[Candidate]) -> list[Candidate]:
 
 def _same_event(a: Candidate, b: Candidate) -> bool:
     """Two mentions of one event: overlapping dates, and a shared name or one vague row of the same kind."""
-    if not _overlap(a, b):
+    if not _overlap(a, b) or "undated" in (a.mention.kind, b.mention.kind):
         return False
     if a.names & b.names:
         return True
