@@ -6,7 +6,6 @@
     eventmap export -o OUT [--dataset FILE|SOURCE [--table T | --query SQL]] [--year Y | --from D --to D] [--size WxH] [--scale N] [--basemap NAME] [--with-table]
     eventmap export -o OUT.{mp4,webm,gif,webp} [--from D --to D] [--step UNIT] [--window LENGTH] [--fps N] [--hold-last S] [--trail N]
     eventmap import FILE -o OUT.geojson|OUT.parquet [--parquet-geometry wkb|lonlat]
-    eventmap bench [--sizes 1000,10000] [--formats geojson,csv,parquet] [--json OUT]
 
 SOURCE is a database: duckdb:FILE?table=T or postgresql://USER@HOST/DB?table=T (no password in it).
 Exit codes: 0 done, 1 bad data (one line per problem), 2 bad usage.
@@ -26,7 +25,7 @@ from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.sanitize import display_path
 
-COMMANDS = ("validate", "geocode", "export", "import", "bench", "extract")
+COMMANDS = ("validate", "geocode", "export", "import", "extract")
 ANIMATION_SUFFIXES = (".mp4", ".webm", ".gif", ".webp")
 ANIMATION_ONLY = {"step": "--step", "window_length": "--window", "fps": "--fps", "hold_last": "--hold-last", "trail": "--trail"}
 BASEMAP_CHOICES = ("natural-earth", "natural-earth-110m")
@@ -131,11 +130,6 @@ def _parser_commands() -> argparse.ArgumentParser:
     imp.add_argument("-o", "--output", required=True, metavar="OUT.geojson|OUT.parquet")
     imp.add_argument("--parquet-geometry", choices=("wkb", "lonlat"), default="wkb",
                      help="for .parquet: a GeoParquet WKB geometry column (default) or plain longitude/latitude columns")
-    bench = sub.add_parser("bench", help="measure slider latency, open time and memory against the folium way")
-    bench.add_argument("--sizes", default="1000,10000,100000,1000000")
-    bench.add_argument("--json", metavar="OUT")
-    bench.add_argument("--moves", type=int, default=30)
-    bench.add_argument("--formats", default="geojson", help="file formats to open each size from: geojson, csv, parquet (comma-separated)")
     return parser
 
 
@@ -262,17 +256,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     return run_import(args.file, args.output, parquet_geometry=args.parquet_geometry, load=lambda src: load(src, args))
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from eventmap.desktop.bench import run_bench
-
-    try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    except ValueError:
-        raise UsageError(f"--sizes {args.sizes!r}: expected numbers like 1000,10000") from None
-    formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
-    return run_bench(sizes, json_out=args.json, moves=args.moves, formats=formats)
-
-
 def cmd_app(args: argparse.Namespace) -> int:
     if args.version:
         from eventmap.geo import __version__
@@ -327,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             args = clean_text_arguments(_parser_commands().parse_args(argv))
-            handler = {"validate": cmd_validate, "geocode": cmd_geocode, "export": cmd_export, "import": cmd_import, "bench": cmd_bench, "extract": cmd_extract}
+            handler = {"validate": cmd_validate, "geocode": cmd_geocode, "export": cmd_export, "import": cmd_import, "extract": cmd_extract}
             return handler[args.command](args)
         return cmd_app(clean_text_arguments(_parser_app().parse_args(argv)))
     except UsageError as exc:
