@@ -102,7 +102,7 @@ def big_dataset(n: int) -> Dataset:
 
 
 def test_many_events_filter_and_sort_consistently(qtbot):
-    # Speed at 1M events is measured by `eventmap bench`, not asserted here.
+    # Speed at 1M events is measured by the benchmark (python -m tools.bench), not asserted here.
     dataset = big_dataset(50_000)
     state = ViewState(dataset)
     table = QtEventTable(state)
