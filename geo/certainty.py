@@ -109,11 +109,19 @@ def event_certainty(event: Event) -> Certainty:
     return Certainty(date, place, tuple(notes))
 
 
+_PRECISION_KEYS = frozenset(("time_precision", "date_prec", "geo_precision", "where_prec", "date_basis"))
+
+
 def certainty_codes(events: list[Event]) -> bytes:
-    """One byte an event for the page: 0 exact, 1 date not exact, 2 place not exact, 3 both."""
+    """One byte an event for the page: 0 exact, 1 date not exact, 2 place not exact, 3 both.
+
+    Most events say nothing of their precision; they are passed over without
+    building a :class:`Certainty` (this runs for every event of a large dataset).
+    """
     out = bytearray(len(events))
     for i, event in enumerate(events):
-        if event.start is None and not event.extra:
+        start, end, extra = event.start, event.end, event.extra
+        if not (start is not None and start.qualifier) and not (end is not None and end.qualifier) and (not extra or _PRECISION_KEYS.isdisjoint(extra)):
             continue
         c = event_certainty(event)
         out[i] = (c.date != "exact") | ((c.place != "exact") << 1)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from eventmap.desktop.view_state import ViewState
 from eventmap.geo.brief import UNTITLED
+from eventmap.geo.certainty import event_certainty
 from eventmap.geo.page.colors import category_colors
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by (an event's start for the date)
@@ -25,6 +26,7 @@ INDEX_ROLE = Qt.ItemDataRole.UserRole + 2  # the event's position in dataset.eve
 COLUMNS = ("Date", "Title", "Place", "Category")
 DATE, TITLE, PLACE, CATEGORY = range(4)
 UNCATEGORISED = "uncategorised"
+UNSURE_COLOR = QColor("#7a7f86")  # dates and places the data is not sure of
 SAMPLE = 200  # events measured to size the columns
 
 
@@ -141,6 +143,16 @@ class EventTableModel(QAbstractTableModel):
             return position
         if role == Qt.ItemDataRole.DecorationRole and column == CATEGORY:
             return self._icons.get(event.category)
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole) and column in (DATE, PLACE):
+            # Dates and places the data is not sure of are marked (grey, with why in the tip).
+            certainty = event_certainty(event)
+            unsure = certainty.date != "exact" if column == DATE else certainty.place != "exact"
+            if not unsure:
+                return None
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return UNSURE_COLOR
+            # Tool tips are rich text when they look like it: the notes (dataset text too) are escaped.
+            return "<qt>" + "<br>".join(html.escape(note) for note in certainty.notes) + "</qt>"
         if role == Qt.ItemDataRole.ToolTipRole and column == TITLE:
             # Tool tips are rich text when they look like it: dataset text is escaped.
             summary = event.summary if len(event.summary) <= 400 else event.summary[:399] + "…"

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from eventmap.geo.brief import UNTITLED
+from eventmap.geo.certainty import certainty_codes
 from eventmap.geo.events import Event, EventColumns
 from eventmap.geo.links import is_http_link
 
@@ -48,6 +49,9 @@ def event_payload(events: list[Event], categories: list[str], include_text: bool
         "lon": [round(e.lon, 6) for e in ordered],
         "cat": [code.get(e.category, 0) for e in ordered],
     }
+    dim = certainty_codes(ordered)
+    if any(dim):
+        payload["dim"] = list(dim)  # dates or places the data is not sure of: drawn lighter
     if include_text:
         payload["text"] = [event_details(e) for e in ordered]
     return payload
@@ -71,7 +75,9 @@ def event_payload_binary(events: list[Event], categories: list[str], columns: Ev
     dtype = category_code_type(len(categories))
     remap = np.array([code.get(name, 0) for name in columns.categories] or [0], dtype=dtype)
     cat = remap[columns.cat[order]] if len(events) else np.zeros(0, dtype)
-    return pack_columns(columns.lo[order], columns.hi[order], columns.lat[order], columns.lon[order], order.astype("<u4"), cat)
+    dim = np.frombuffer(certainty_codes(events), dtype=np.uint8)
+    return pack_columns(columns.lo[order], columns.hi[order], columns.lat[order], columns.lon[order], order.astype("<u4"), cat,
+                        dim[order] if dim.any() else None)
 
 
 def category_code_type(count: int) -> str:
@@ -79,13 +85,22 @@ def category_code_type(count: int) -> str:
     return "<u2" if count <= 1 << 16 else "<u4"
 
 
-def pack_columns(lo, hi, lat, lon, index, cat) -> bytes:
-    """Pack sorted event columns into the binary layout the page reads (``cat`` uint16 or uint32)."""
+def pack_columns(lo, hi, lat, lon, index, cat, dim=None) -> bytes:
+    """Pack sorted event columns into the binary layout the page reads (``cat`` uint16 or uint32).
+
+    ``dim`` (optional, uint8 per event, see :func:`eventmap.geo.certainty.certainty_codes`)
+    follows ``cat`` when given, and the header says ``"dim": 1``.
+    """
     cat_type = "<u4" if np.asarray(cat).dtype.itemsize > 2 else "<u2"
-    header = json.dumps({"n": int(len(lo)), "cat": int(cat_type[-1])}).encode()
+    head: dict[str, int] = {"n": int(len(lo)), "cat": int(cat_type[-1])}
+    columns = [(lo, "<f8"), (hi, "<f8"), (lat, "<f4"), (lon, "<f4"), (index, "<u4"), (cat, cat_type)]
+    if dim is not None:
+        head["dim"] = 1
+        columns.append((dim, "u1"))
+    header = json.dumps(head).encode()
     header += b" " * (-(len(header) + 4) % 8)
     parts = [np.uint32(len(header)).astype("<u4").tobytes(), header]
-    for array, dtype in ((lo, "<f8"), (hi, "<f8"), (lat, "<f4"), (lon, "<f4"), (index, "<u4"), (cat, cat_type)):
+    for array, dtype in columns:
         blob = np.ascontiguousarray(array, dtype=dtype).tobytes()
         parts.append(blob + b"\0" * (-len(blob) % 8))
     return b"".join(parts)

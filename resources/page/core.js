@@ -83,6 +83,7 @@
       lat: Float64Array.from(p.lat), lon: Float64Array.from(p.lon),
       index: Uint32Array.from(p.index), cat: (p.cat.some(function (c) { return c > 65535; }) ? Uint32Array : Uint16Array).from(p.cat),
       text: p.text || null,
+      dim: p.dim ? Uint8Array.from(p.dim) : null,
     };
     for (i = 0; i < n; i++) {
       out.lo[i] = num(p.lo[i], -Infinity);
@@ -106,7 +107,9 @@
     var lat = take(Float32Array, 4), lon = take(Float32Array, 4);
     // Category codes are uint16, or uint32 for more than 65,536 categories.
     var index = take(Uint32Array, 4), cat = header.cat === 4 ? take(Uint32Array, 4) : take(Uint16Array, 2);
-    return { n: n, lo: lo, hi: hi, lat: lat, lon: lon, index: index, cat: cat, text: null };
+    // Optional: one byte an event, non-zero when its date or place is not sure (drawn lighter).
+    var dim = header.dim ? take(Uint8Array, 1) : null;
+    return { n: n, lo: lo, hi: hi, lat: lat, lon: lon, index: index, cat: cat, text: null, dim: dim };
   }
 
   function prepare(data) {

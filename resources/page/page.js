@@ -15,6 +15,7 @@
 
   var Core = root.EventmapCore, Draw = root.EventmapDraw, Labels = root.EventmapLabels, Layers = root.EventmapLayers;
   var INDIVIDUAL_LIMIT = 15000; // more events than this in view: aggregate into cells
+  var UNSURE_ALPHA = 0.45; // markers of events whose date or place is approximate, uncertain or inferred
   var LEGEND_ROWS = 12; // categories listed at most; the rest are counted
   var HIT_RADIUS = 9;
   var num = Core.num;
@@ -280,7 +281,11 @@
         else boxes.push([xs[g.members[0]] - R, ys[g.members[0]] - R, xs[g.members[0]] + R, ys[g.members[0]] + R]);
       });
     }
-    var alpha = trailLo !== null && !cumulative ? function (i) { return Draw.trailAlpha(d.hi[i], win.lo, trailLo, trailSteps); } : null;
+    var trail = trailLo !== null && !cumulative, dim = d.dim;
+    var alpha = trail || dim ? function (i) {
+      // A fading trail (animations), and lighter markers for dates or places the data is not sure of.
+      return (trail ? Draw.trailAlpha(d.hi[i], win.lo, trailLo, trailSteps) : 1) * (dim && dim[i] ? UNSURE_ALPHA : 1);
+    } : null;
     Draw.drawMarkers(ctx, xs, ys, ps, n, d.cat, colors(), window.devicePixelRatio || 1, alpha);
     var grid = new Core.Grid(20);
     for (var k = 0; k < n; k++) {

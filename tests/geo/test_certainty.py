@@ -104,3 +104,30 @@ def test_a_date_worked_out_from_an_article_is_inferred(tmp_path):
     inferred, explicit = load_dataset(path).events
     assert event_certainty(inferred).date == "inferred"
     assert event_certainty(explicit) is EXACT
+
+
+def test_the_page_payload_marks_unsure_events_in_both_wire_forms():
+    import numpy as np
+
+    from eventmap.geo.certainty import certainty_codes
+    from eventmap.geo.page.payload import event_payload, event_payload_binary, sorted_order
+
+    dataset = load_dataset(DATA / "ucdp_ged_pakistan_hdx_excerpt.csv")
+    categories = dataset.categories()
+    codes = np.frombuffer(certainty_codes(dataset.events), dtype=np.uint8)
+    assert codes.any() and not codes.all()  # where_prec 1 and 2 both occur
+    order = sorted_order(dataset.events)
+    assert event_payload(dataset.events, categories)["dim"] == codes[order].tolist()
+    blob = event_payload_binary(dataset.events, categories)
+    header_length = int(np.frombuffer(blob[:4], "<u4")[0])
+    header = json.loads(blob[4 : 4 + header_length])
+    assert header["dim"] == 1
+    n = header["n"]
+    assert np.array_equal(np.frombuffer(blob[len(blob) - ((n + 7) // 8) * 8 :][:n], np.uint8), codes[order])
+
+
+def test_a_dataset_that_says_nothing_of_its_precision_has_no_marks():
+    from eventmap.geo.page.payload import event_payload
+
+    plain = load_dataset(DATA / "usgs_significant_month_2014-03.geojson")
+    assert "dim" not in event_payload(plain.events, plain.categories())

@@ -177,3 +177,17 @@ test("the legend lists the categories shown, or all of them when asked", () => {
   assert.equal(many.rows.length, 12);
   assert.equal(many.more, 70000 - 12);
 });
+
+test("the binary payload carries the optional unsure-marker byte per event", () => {
+  const n = 3, header = Buffer.from(JSON.stringify({ n: n, cat: 2, dim: 1 }));
+  const pad = (b) => Buffer.concat([b, Buffer.alloc((8 - (b.length % 8)) % 8)]);
+  const head = Buffer.concat([header, Buffer.alloc((8 - ((header.length + 4) % 8)) % 8, 32)]);
+  const len = Buffer.alloc(4); len.writeUInt32LE(head.length);
+  const f64 = (v) => Buffer.from(new Float64Array(v).buffer), f32 = (v) => Buffer.from(new Float32Array(v).buffer);
+  const parts = [len, head, f64([1, 2, 3]), f64([2, 3, 4]), pad(f32([10, 11, 12])), pad(f32([20, 21, 22])),
+    pad(Buffer.from(new Uint32Array([0, 1, 2]).buffer)), pad(Buffer.from(new Uint16Array([0, 0, 1]).buffer)), pad(Buffer.from([0, 1, 3]))];
+  const buf = Buffer.concat(parts);
+  const data = Core.fromBinary(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
+  assert.deepStrictEqual(Array.from(data.dim), [0, 1, 3]);
+  assert.deepStrictEqual(Array.from(data.cat), [0, 0, 1]);
+});
