@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self.search = QtSearch(self.state, self)
         self.categories = QtCategoryFilter(self.state, self)
         self.table = QtEventTable(self.state, self)
+        self.table.set_property_columns(self.settings.table_columns)
+        self.table.columnsChanged.connect(guarded(self._on_table_columns_changed))
         self._build_docks()
         self._build_status_bar()
         self.menus: dict[str, QMenu] = {}
@@ -298,6 +300,11 @@ class MainWindow(QMainWindow):
                                            "Write the story as a KML gx:Tour (FlyTo and TimeSpan) for Google Earth"))
         self.menus["file"].insertAction(self.named_actions["import"], self._action(
             "import_tour", "Import Story from &KML Tour…", self._on_import_tour, None, "Read a Google Earth gx:Tour as this dataset's story"))
+
+    def _on_table_columns_changed(self, names: list[str]) -> None:
+        self.settings.table_columns = list(names)
+        if self.remember:
+            self.settings.save()
 
     def current_stop(self):
         """A story stop of what the window shows now (None before the map has drawn)."""

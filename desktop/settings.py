@@ -48,6 +48,7 @@ class Settings:
     export_format: str = "png"
     animation_format: str = ".mp4"
     play_speed: float = 1.0
+    table_columns: list[str] = field(default_factory=list)  # the event list's property columns
     loop: bool = False
 
     note = ""  # not saved: what went wrong reading the file, for the window to show

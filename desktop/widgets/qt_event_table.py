@@ -4,7 +4,9 @@ The model holds one integer array: the dataset positions of the visible
 events in display order. Nothing is made per row until the view asks for a
 cell, so a filter change over a million events costs a few array operations.
 Sorting uses one order per column, computed once per dataset; a filter change
-keeps that order by masking it rather than sorting again.
+keeps that order by masking it rather than sorting again. Any other property
+of the events (a quake's magnitude, a conflict's deaths) can be a column too:
+right-click the header to choose.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import html
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QItemSelection, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from eventmap.desktop.view_state import ViewState
 from eventmap.geo.brief import UNTITLED
 from eventmap.geo.certainty import event_certainty
 from eventmap.geo.page.colors import category_colors
+from eventmap.geo.properties import property_names, property_order, property_text
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the value a column sorts by (an event's start for the date)
 INDEX_ROLE = Qt.ItemDataRole.UserRole + 2  # the event's position in dataset.events
@@ -52,8 +55,11 @@ class EventTableModel(QAbstractTableModel):
         self.rows = np.zeros(0, dtype=np.int64)
         self.sort_column = DATE
         self.sort_order = Qt.SortOrder.AscendingOrder
-        self._orders: dict[int, np.ndarray] = {}
+        self._orders: dict[int | str, np.ndarray] = {}
         self._icons: dict[str, QIcon] = {}
+        self.wanted: list[str] = []  # the property columns asked for (kept across datasets)
+        self.properties: list[str] = []  # the dataset's other properties
+        self.extra: list[str] = []  # the property columns shown: those wanted that the dataset has
         state.datasetChanged.connect(self._on_dataset_changed)
         state.eventsEdited.connect(self._on_dataset_changed)
         state.windowChanged.connect(self.refresh)
@@ -67,7 +73,28 @@ class EventTableModel(QAbstractTableModel):
         self._orders.clear()
         colors = category_colors(self.state.dataset.categories())
         self._icons = {name: swatch(color) for name, color in colors.items()}
+        self.properties = property_names(self.state.dataset)
+        self._place_extra()
         self.refresh()
+
+    def set_property_columns(self, names: list[str]) -> None:
+        """Show these properties as columns after the usual four (those the dataset lacks wait for one that has them)."""
+        self.wanted = list(dict.fromkeys(names))
+        self._place_extra()
+
+    def _place_extra(self) -> None:
+        extra = [name for name in self.wanted if name in self.properties]
+        if extra == self.extra:
+            return
+        if self.sort_column >= len(COLUMNS) and self.column_name(self.sort_column) not in extra:
+            self.sort_column, self.sort_order = DATE, Qt.SortOrder.AscendingOrder
+        self.beginResetModel()
+        self.extra = extra
+        self.endResetModel()
+
+    def column_name(self, column: int) -> str | None:
+        """The property shown in ``column`` (None for the usual four)."""
+        return self.extra[column - len(COLUMNS)] if len(COLUMNS) <= column < len(COLUMNS) + len(self.extra) else None
 
     def refresh(self) -> None:
         """Recompute the rows from the model's filters, in the current sort order."""
@@ -82,13 +109,18 @@ class EventTableModel(QAbstractTableModel):
 
     def order(self, column: int) -> np.ndarray:
         """All dataset positions sorted by ``column`` (ties by date), computed once per dataset."""
-        order = self._orders.get(column)
+        name = self.column_name(column)
+        key: int | str = column if name is None else "property:" + name
+        order = self._orders.get(key)
         if order is None:
-            order = self._orders[column] = self._compute_order(column)
+            order = self._orders[key] = self._compute_order(column)
         return order
 
     def _compute_order(self, column: int) -> np.ndarray:
         dataset = self.state.dataset
+        name = self.column_name(column)
+        if name is not None:
+            return property_order(dataset, name)
         cols = dataset.columns
         if column == DATE:
             return np.lexsort((cols.hi, cols.lo))
@@ -114,11 +146,13 @@ class EventTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS) + len(self.extra)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return COLUMNS[section] if section < len(COLUMNS) else self.column_name(section)
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return "Right-click to choose which properties are columns"
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -127,6 +161,13 @@ class EventTableModel(QAbstractTableModel):
         position = int(self.rows[index.row()])
         event = self.state.dataset.events[position]
         column = index.column()
+        name = self.column_name(column)
+        if name is not None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return property_text(event.extra.get(name))
+            if role == INDEX_ROLE:
+                return position
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             if column == DATE:
                 return event.when()
@@ -171,9 +212,12 @@ class QtEventTable(QTableView):
     -------
     eventsSelected(list)
         The dataset positions of all selected rows (ctrl-click selects several).
+    columnsChanged(list)
+        The user chose other property columns (the window remembers them).
     """
 
     eventsSelected = Signal(list)
+    columnsChanged = Signal(list)
 
     def __init__(self, state: ViewState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -199,6 +243,9 @@ class QtEventTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         self._fit_columns()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_menu)
+        self.table_model.modelReset.connect(self._on_columns_reset)
         self.setAccessibleName("Events in the window")
         self.selectionModel().selectionChanged.connect(self._on_rows_selected)
         self.table_model.modelReset.connect(self._on_selection_changed)
@@ -218,6 +265,43 @@ class QtEventTable(QTableView):
         header.resizeSection(DATE, width((e.when() for e in sample), "13 Oct 2024", 220))
         header.resizeSection(PLACE, width((e.place for e in sample), "Place", 160))
         header.resizeSection(CATEGORY, width((e.category for e in sample), UNCATEGORISED[:8], 140) + 18)
+
+    def set_property_columns(self, names: list[str]) -> None:
+        """Show these properties as columns (as remembered in the settings)."""
+        self.table_model.set_property_columns(names)
+
+    def property_menu(self) -> QMenu:
+        """The header's menu: one checkable entry per property of the dataset."""
+        menu = QMenu(self)
+        menu.setObjectName("columnsMenu")
+        model = self.table_model
+        if not model.properties:
+            action = menu.addAction("No other properties in this dataset")
+            action.setEnabled(False)
+        for name in model.properties:
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(name in model.extra)
+            action.toggled.connect(lambda checked, name=name: self.show_property(name, checked))
+        return menu
+
+    def show_property(self, name: str, shown: bool) -> None:
+        """Add (or remove) the column of the property ``name``."""
+        wanted = [n for n in self.table_model.wanted if n != name] + ([name] if shown else [])
+        self.table_model.set_property_columns(wanted)
+        self.columnsChanged.emit(list(self.table_model.wanted))
+
+    def _on_header_menu(self, point) -> None:
+        self.property_menu().exec(self.horizontalHeader().mapToGlobal(point))
+
+    def _on_columns_reset(self) -> None:
+        header = self.horizontalHeader()
+        metrics = self.fontMetrics()
+        for k, name in enumerate(self.table_model.extra):
+            column = len(COLUMNS) + k
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            if header.sectionSize(column) < 40 or header.sectionSize(column) == header.defaultSectionSize():
+                header.resizeSection(column, min(160, max(60, metrics.horizontalAdvance(name) + 24)))
 
     def selected_events(self) -> list[int]:
         """Dataset positions of the selected rows, in the order of the table."""

@@ -116,3 +116,62 @@ def test_many_events_filter_and_sort_consistently(qtbot):
     assert table.model().rowCount() == int(np.count_nonzero(state.visible_mask()))
     last = table.model().rowCount() - 1
     assert math.isfinite(table.model().data(table.model().index(last, DATE), SORT_ROLE))
+
+
+def usgs_state():
+    from pathlib import Path
+
+    from eventmap.geo.importers import load_dataset
+
+    return ViewState(load_dataset(Path(__file__).parents[1] / "data" / "usgs_significant_month_2014-03.geojson"))
+
+
+def test_any_property_can_be_a_column_chosen_from_the_header(qtbot):
+    state = usgs_state()
+    table = QtEventTable(state)
+    qtbot.addWidget(table)
+    model = table.model()
+    assert model.columnCount() == 4 and "mag" in model.properties and "alert" in model.properties
+    menu = table.property_menu()
+    names = [a.text() for a in menu.actions()]
+    assert "mag" in names and not any(a.isChecked() for a in menu.actions())
+    chosen = []
+    table.columnsChanged.connect(chosen.append)
+    next(a for a in menu.actions() if a.text() == "mag").trigger()  # as a right-click on the header would
+    assert model.columnCount() == 5 and model.headerData(4, Qt.Orientation.Horizontal) == "mag"
+    assert chosen == [["mag"]]
+    magnitudes = column(table, 4)
+    expected = [f"{state.dataset.events[int(i)].extra['mag']:g}" for i in model.rows]
+    assert magnitudes == expected and all(magnitudes)
+    # Sorting by the column sorts numerically (6.1 after 5.9, not by text).
+    table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+    values = [float(v) for v in column(table, 4)]
+    assert values == sorted(values, reverse=True)
+    # A filter keeps the column; another dataset without the property hides it until one has it again.
+    state.set_search("chile")
+    assert model.columnCount() == 5 and 0 < model.rowCount() < len(state.dataset)
+    from eventmap.geo.importers import load_dataset
+    from eventmap.geo.paths import default_dataset
+
+    usgs = state.dataset
+    state.set_dataset(load_dataset(default_dataset()))
+    assert model.columnCount() == 4 and model.wanted == ["mag"]
+    state.set_dataset(usgs)
+    assert model.columnCount() == 5
+    table.show_property("mag", False)
+    assert model.columnCount() == 4 and chosen[-1] == []
+
+
+def test_property_columns_are_remembered(qtbot, tmp_path):
+    from eventmap.desktop.settings import Settings
+
+    path = tmp_path / "settings.json"
+    settings = Settings()
+    settings.table_columns = ["mag", "alert"]
+    settings.save(path)
+    again = Settings.load(path)
+    assert again.table_columns == ["mag", "alert"]
+    table = QtEventTable(usgs_state())
+    qtbot.addWidget(table)
+    table.set_property_columns(again.table_columns)
+    assert [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(4, 6)] == ["mag", "alert"]
