@@ -8,10 +8,13 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.sanitize import display_name, display_path
-from eventmap.geo.events import Dataset, dataset_to_geojson
+
+if TYPE_CHECKING:
+    from eventmap.geo.events import Dataset
 
 
 def dumps_dataset(dataset: Dataset) -> str:
@@ -22,6 +25,8 @@ def dumps_dataset(dataset: Dataset) -> str:
     EventmapError
         If the dataset holds something JSON cannot (a NaN, an object that is no JSON value).
     """
+    from eventmap.geo.events import dataset_to_geojson  # noqa: PLC0415 - write_atomic alone needs no numpy
+
     collection = dataset_to_geojson(dataset)
     features = collection.pop("features")
     try:
