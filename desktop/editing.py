@@ -28,6 +28,7 @@ from eventmap.geo.brief import shorten, title_or_untitled
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event, slugify
 from eventmap.geo.paths import data_dir
+from eventmap.geo.sanitize import display_path
 from eventmap.geo.storage import save_dataset
 
 log = logging.getLogger("eventmap")
@@ -311,6 +312,10 @@ class EditingController(QObject):
             save_dataset(dataset, path)
         except EventmapError as exc:
             show_error(self.window, "Could not save", exc.message)
+            return False
+        except Exception as exc:  # noqa: BLE001 - a save that fails must say so and keep the edits, whatever failed
+            log.exception("saving %s failed", display_path(path))
+            show_error(self.window, "Could not save", f"{display_path(path)}: not saved ({type(exc).__name__}: {exc}); your edits are still open")
             return False
         log.info("saved %d events to %s", len(dataset.events), path)
         dataset.path = Path(path)

@@ -12,11 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDialog, QMainWindow
 
 from eventmap.desktop.export import ExportRequest
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
+from eventmap.desktop.plain_text import critical, warn
 
 if TYPE_CHECKING:
     from eventmap.desktop.export.animation import AnimationRequest
@@ -123,7 +124,7 @@ class WindowExports:
         try:
             choice = dialog.choice()
         except EventmapError as exc:
-            QMessageBox.warning(self.window, "Export animation", str(exc))
+            warn(self.window, "Export animation", str(exc))
             return
         self.export_animation(choice)
 
@@ -155,7 +156,7 @@ class WindowExports:
         except (EventmapError, OSError) as exc:
             lines = exc.lines() if isinstance(exc, EventmapError) else [f"{request.out}: {exc.strerror or exc}"]
             progress.close()
-            QMessageBox.critical(window, "Export failed", "\n".join(lines))
+            critical(window, "Export failed", "\n".join(lines))
             window.statusBar().showMessage("Animation export failed", STATUS_MS)
             return None
         finally:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +33,7 @@ from eventmap.desktop.exporting import WindowExports
 from eventmap.desktop.editing import EditingController
 from eventmap.desktop.map.map_view import QtMapView
 from eventmap.desktop.map.sync import BASEMAPS, OFFLINE, MapLink
+from eventmap.desktop.plain_text import warn
 from eventmap.desktop.presenter import Presenter
 from eventmap.desktop.settings import Settings
 from eventmap.desktop.slots import guarded
@@ -53,6 +53,7 @@ from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
 from eventmap.geo.paths import default_dataset
+from eventmap.geo.sanitize import display_name
 from eventmap.geo.view import ViewFilter
 
 log = logging.getLogger("eventmap")
@@ -154,6 +155,8 @@ class MainWindow(QMainWindow):
         self.basemap_label = QLabel(self)
         self.basemap_label.setObjectName("statusBasemap")
         self.pointer_label = QtPointerLabel(self)
+        for label in (self.count_label, self.basemap_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # the status bar shows no markup, whatever a name holds
         for label in (self.distance_label, self.pointer_label, self.count_label, self.basemap_label):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(label)
@@ -413,14 +416,14 @@ class MainWindow(QMainWindow):
             self.show_load_error(path, exc)
             return False
         if dataset is None:  # cancelled
-            self.statusBar().showMessage(f"Did not open {path.name}", STATUS_MS)
+            self.statusBar().showMessage(f"Did not open {display_name(path)}", STATUS_MS)
             return False
         if path.resolve() != default_dataset().resolve():
             self.settings.add_recent(path)
             if self.remember:
                 self.settings.save()
         warnings = f" ({len(dataset.warnings)} warnings)" if dataset.warnings else ""
-        self.statusBar().showMessage(f"Opened {path.name}: {len(dataset):,} events{warnings}", STATUS_MS)
+        self.statusBar().showMessage(f"Opened {display_name(path)}: {len(dataset):,} events{warnings}", STATUS_MS)
         return True
 
     def open_sample(self) -> bool:
@@ -456,7 +459,7 @@ class MainWindow(QMainWindow):
 
     def show_database_error(self, label: str, error: EventmapError) -> None:
         lines = error.lines()
-        QMessageBox.warning(self, "Could not open the database", "\n".join(lines[:MAX_ERROR_LINES]))
+        warn(self, "Could not open the database", "\n".join(lines[:MAX_ERROR_LINES]))
         self.statusBar().showMessage(f"Could not open {label}; still showing {self.state.dataset.name}", STATUS_MS)
 
     def _on_open_database(self) -> None:
@@ -476,8 +479,8 @@ class MainWindow(QMainWindow):
         lines = error.lines()
         if len(lines) > MAX_ERROR_LINES:
             lines = lines[:MAX_ERROR_LINES] + [f"… and {len(lines) - MAX_ERROR_LINES} more problems"]
-        QMessageBox.warning(self, f"Could not open {path.name}", "\n".join(lines))
-        self.statusBar().showMessage(f"Could not open {path.name}; still showing {self.state.dataset.name}", STATUS_MS)
+        warn(self, f"Could not open {display_name(path)}", "\n".join(lines))
+        self.statusBar().showMessage(f"Could not open {display_name(path)}; still showing {self.state.dataset.name}", STATUS_MS)
 
     def show_dataset(self, dataset: Dataset, window: TimeWindow | None = None, cumulative: bool = False) -> None:
         """Show another dataset with fresh filters (the map page is built once)."""
@@ -615,7 +618,14 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.events_dock], [width], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self.may_replace():
+        try:
+            may_close = self.may_replace()
+        except Exception as exc:  # noqa: BLE001 - a failing close guard keeps the window (and the edits) open
+            from eventmap.desktop import slots
+
+            slots.report_error(exc, "closing the window")
+            may_close = False
+        if not may_close:
             event.ignore()
             return
         self.time_slider.stop()

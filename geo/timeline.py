@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 
-from eventmap.geo.dates import MONTHS, PartialDate
+from eventmap.geo.dates import MAX_MS, MAX_YEAR, MIN_MS, MIN_YEAR, MONTHS, PartialDate
 
 UNITS = ("second", "minute", "hour", "day", "week", "month", "quarter", "year", "decade", "century")
 SECOND_MS = 1_000.0
@@ -33,7 +33,8 @@ _MONDAY = 4 * DAY_MS  # 1970-01-05 was a Monday: weeks are counted from there
 
 
 def _utc(ms: float) -> datetime:
-    return _EPOCH + timedelta(milliseconds=ms)
+    # Within the supported dates (geo.dates): a period floored or stepped past them stays at their edge.
+    return _EPOCH + timedelta(milliseconds=min(max(ms, MIN_MS), MAX_MS))
 
 
 def year_of(ms: float) -> int:
@@ -47,6 +48,7 @@ def _month_number(ms: float) -> int:
 
 
 def _month_start(number: int) -> float:
+    number = min(max(number, MIN_YEAR * 12), (MAX_YEAR + 1) * 12)  # a decade or century from year 1 starts in year 1, not 0
     moment = datetime(number // 12, number % 12 + 1, 1, tzinfo=timezone.utc)
     return (moment - _EPOCH) / timedelta(milliseconds=1)
 

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QProgressDialog,
     QPushButton,
     QRadioButton,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 from eventmap.desktop.export import MAX_PIXELS, ExportRequest, export
 from eventmap.desktop.slots import guarded
 from eventmap.geo.errors import EventmapError
+from eventmap.desktop.plain_text import critical
 
 # key: (text, file suffix)
 FORMATS = {
@@ -186,7 +186,7 @@ def run_export(parent: QWidget, request: ExportRequest) -> Path | None:
         lines = exc.lines() if isinstance(exc, EventmapError) else [f"{request.out}: {exc.strerror or exc}"]
         QGuiApplication.restoreOverrideCursor()
         progress.close()
-        QMessageBox.critical(parent, "Export failed", "\n".join(lines))
+        critical(parent, "Export failed", "\n".join(lines))
         return None
     finally:
         if QGuiApplication.overrideCursor() is not None:

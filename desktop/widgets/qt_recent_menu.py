@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from eventmap.desktop.settings import Settings
 from eventmap.desktop.slots import guarded
 from eventmap.geo.paths import default_dataset
+from eventmap.desktop.plain_text import warn
 
 SAMPLE_TEXT = "&Sample Dataset (bundled with eventmap)"
 
@@ -58,7 +59,7 @@ class QtRecentMenu(QMenu):
         if not Path(text).exists():
             self.settings.forget_recent(text)
             self._save()
-            QMessageBox.warning(self.parentWidget(), "File not found", f"{text}\nno longer exists; it was removed from the recent files.")
+            warn(self.parentWidget(), "File not found", f"{text}\nno longer exists; it was removed from the recent files.")
             return
         self.openRequested.emit(text)
 

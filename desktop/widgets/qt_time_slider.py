@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eventmap.desktop.plain_text import plain_tooltip
 from eventmap.desktop.view_state import ViewState
 from eventmap.geo.dates import TimeWindow, parse_date
 from eventmap.geo.errors import EventmapError
@@ -217,12 +218,14 @@ class QtTimeSlider(QWidget):
         self.date_box.setMaximumWidth(170)
         self.date_box.setMinimumWidth(40)  # it gives way before the window grows
         self.window_label = QLabel(self)
+        self.window_label.setTextFormat(Qt.TextFormat.PlainText)
         self.window_label.setObjectName("windowLabel")
         font = self.window_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.window_label.setFont(font)
         self.count_label = QLabel(self)
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label.setObjectName("countLabel")
 
         pixmaps = QStyle.StandardPixmap
@@ -480,7 +483,7 @@ class QtTimeSlider(QWidget):
     def _show_date_error(self, message: str) -> None:
         self.date_box.setProperty("invalid", bool(message))
         self.date_box.setStyleSheet("QLineEdit { border: 1px solid #c0392b; }" if message else "")
-        self.date_box.setToolTip(message or "Type a date or time to go to (2020, 2020-11, 2020-11-08, 2008-08-12 14:30) and press Enter")
+        self.date_box.setToolTip(plain_tooltip(message) if message else "Type a date or time to go to (2020, 2020-11, 2020-11-08, 2008-08-12 14:30) and press Enter")
 
     def set_window(self, lo: float, hi: float) -> None:
         self.state.set_window(TimeWindow(lo, hi))
