@@ -53,7 +53,7 @@ from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
 from eventmap.geo.paths import default_dataset
-from eventmap.geo.sanitize import display_name
+from eventmap.geo.sanitize import display_name, display_path
 from eventmap.geo.view import ViewFilter
 
 log = logging.getLogger("eventmap")
@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
         try:
             write_atomic(path, story_to_kml(self.story.story).decode("utf-8"), backup=False)
         except EventmapError as exc:
-            QMessageBox.warning(self, "Export Story", exc.message)
+            warn(self, "Export Story", exc.message)
             return
         self.statusBar().showMessage(f"Wrote {path} ({len(self.story.story)} stops)", STATUS_MS)
 
@@ -380,10 +380,10 @@ class MainWindow(QMainWindow):
         try:
             story = story_from_kml(Path(path).read_bytes(), Path(path).name)
         except OSError as exc:
-            QMessageBox.warning(self, "Import Story", f"{path}: cannot read ({exc.strerror or exc})")
+            warn(self, "Import Story", f"{display_path(path)}: cannot read ({exc.strerror or exc})")
             return
         except EventmapError as exc:
-            QMessageBox.warning(self, "Import Story", exc.message)
+            warn(self, "Import Story", exc.message)
             return
         self.story.edit(story, "Import Story")
         self.story_dock.show()

@@ -11,6 +11,7 @@ show dataset text must be plain text.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -140,3 +141,17 @@ def test_a_tooltip_of_dataset_text_is_shown_literally():
     assert plain_tooltip("a < b") == "a < b"
     shown = plain_tooltip(SPOOF)
     assert "<img" not in shown and "&lt;img" in shown and shown.startswith("<qt>")
+
+
+def test_no_static_message_box_in_desktop_renders_rich_text():
+    # QMessageBox.warning()/critical()/information()/question() guess the text format: a message
+    # quoting dataset text would be rendered as HTML. desktop/plain_text.py has plain ones.
+    source = Path(__file__).parents[2] / "desktop"
+    found = [
+        f"{path.relative_to(source)}:{number}"
+        for path in sorted(source.rglob("*.py"))
+        if path.name != "plain_text.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"QMessageBox\.(warning|critical|information|question)\(", line)
+    ]
+    assert found == []

@@ -226,7 +226,7 @@ def test_export_writes_a_png_of_the_requested_size_and_the_events_shown(make_mai
 def test_a_failed_export_is_shown_as_a_dialog(make_main_window, tmp_path, monkeypatch):
     window = make_main_window()
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a, **k: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.windowTitle(), box.text())) or QMessageBox.StandardButton.Ok)
     assert window.export_to(tmp_path / "missing-folder" / "map.geojson") is None
     assert shown and shown[0][0] == "Export failed" and "missing-folder" in shown[0][1]
 
@@ -235,7 +235,7 @@ def test_a_bad_dataset_shows_the_problems_and_keeps_the_current_one(make_main_wi
     window = make_main_window()
     loads = count_loads(window)
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.windowTitle(), box.text())) or QMessageBox.StandardButton.Ok)
     before = window.state.dataset
     bad = default_dataset().parents[1] / "tests" / "data" / "garbage.geojson"
     assert not window.open_path(bad)

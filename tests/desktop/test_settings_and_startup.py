@@ -176,7 +176,7 @@ def test_a_bad_file_on_the_command_line_shows_why_then_opens_the_bundled_dataset
         opened.append((str(path), result))
         return result
 
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append((box.windowTitle(), box.text())) or QMessageBox.StandardButton.Ok)
     monkeypatch.setattr(MainWindow, "open_path", open_path)
     monkeypatch.setattr(QApplication, "exec", staticmethod(lambda: 0))  # the user quits at once
     assert run_app(str(bad)) == 0

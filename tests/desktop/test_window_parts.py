@@ -47,7 +47,7 @@ def test_a_recent_file_that_is_gone_is_dropped_with_a_word(qtbot, tmp_path, monk
     settings.add_recent(gone)
     gone.unlink()
     shown = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: shown.append(title))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.windowTitle()) or QMessageBox.StandardButton.Ok)
     menu = QtRecentMenu(settings, remember=False)
     requests = []
     menu.openRequested.connect(requests.append)
