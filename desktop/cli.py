@@ -23,12 +23,12 @@ from pathlib import Path
 from eventmap.geo.animation import STEP_NAMES
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
+from eventmap.geo.page.assets import BASEMAPS
 from eventmap.geo.sanitize import display_path
 
 COMMANDS = ("validate", "geocode", "export", "import", "extract")
 ANIMATION_SUFFIXES = (".mp4", ".webm", ".gif", ".webp")
 ANIMATION_ONLY = {"step": "--step", "window_length": "--window", "fps": "--fps", "hold_last": "--hold-last", "trail": "--trail"}
-BASEMAP_CHOICES = ("natural-earth", "natural-earth-110m")
 
 
 class UsageError(Exception):
@@ -83,7 +83,7 @@ def _parser_app() -> argparse.ArgumentParser:
     _add_window_arguments(parser)
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a picture of the window once the map has painted, then exit")
     parser.add_argument("--size", type=_size, default=None, help="window size for --screenshot, e.g. 1400x900")
-    parser.add_argument("--basemap", choices=BASEMAP_CHOICES, default=None)
+    parser.add_argument("--basemap", choices=BASEMAPS, default=None)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
 
@@ -105,7 +105,7 @@ def _parser_commands() -> argparse.ArgumentParser:
     _add_window_arguments(export)
     export.add_argument("--size", type=_size, default=None, help="image size in pixels, e.g. 1600x1000 (default 1200x800; 1280x720 for animations)")
     export.add_argument("--scale", type=float, default=1.0, help="pixel density: 2 for a sharp 2x image")
-    export.add_argument("--basemap", choices=BASEMAP_CHOICES, default="natural-earth")
+    export.add_argument("--basemap", choices=BASEMAPS, default="natural-earth")
     export.add_argument("--title", help="title shown on the map (default: the dataset's name)")
     export.add_argument("--category", action="append", metavar="NAME", help="show only this category (repeatable)")
     export.add_argument("--search", default="", help="show only events matching these words")

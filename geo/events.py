@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -146,6 +147,16 @@ def slugify(text: str, fallback: str = "event") -> str:
     return slug or fallback
 
 
+def order_categories(names: Iterable[str], every_known: bool = False) -> list[str]:
+    """Categories in eventmap's order: the known ones (:data:`CATEGORIES`) first in their fixed order, then others by name.
+
+    With ``every_known`` the known categories are all listed, used or not (the form offers them).
+    """
+    used = set(names) - {""} if every_known else set(names)
+    known = list(CATEGORIES) if every_known else [c for c in CATEGORIES if c in used]
+    return known + sorted(used - set(CATEGORIES))
+
+
 @dataclass
 class Dataset:
     """A list of events with where they came from and what was said on the way.
@@ -174,8 +185,7 @@ class Dataset:
 
     def categories(self) -> list[str]:
         """Categories in use: the known ones in their fixed order, then others by name."""
-        used = {e.category for e in self.events}
-        return [c for c in CATEGORIES if c in used] + sorted(used - set(CATEGORIES))
+        return order_categories({e.category for e in self.events})
 
     def years(self) -> list[int]:
         """Every calendar year that at least one (bounded) event touches."""

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from eventmap.desktop.slots import guarded
 from eventmap.geo.dates import PartialDate, parse_date, span_is_valid
 from eventmap.geo.errors import EventmapError
-from eventmap.geo.events import CATEGORIES, MAX_TEXT, Event, format_source
+from eventmap.geo.events import MAX_TEXT, Event, format_source, order_categories
 from eventmap.geo.links import is_http_link
 
 if TYPE_CHECKING:  # geopy (with requests) costs 0.2 s: loaded on the first "Look up"
@@ -164,7 +164,7 @@ class QtEventDialog(QDialog):
     # --- building ------------------------------------------------------------
 
     def _fill(self, event: Event | None, categories: Iterable[str]) -> None:
-        names = list(CATEGORIES) + sorted(set(categories) - set(CATEGORIES) - {""})
+        names = order_categories(categories, every_known=True)
         self.category.addItems(names)
         if event is None:
             self.category.setCurrentIndex(-1)

@@ -17,6 +17,8 @@ from typing import Any
 
 from eventmap.geo.paths import data_dir, resources_dir
 
+BASEMAPS = ("natural-earth", "natural-earth-110m")  # the offline basemaps, by name: the one list of them
+
 # The page's own modules, in the order they are concatenated: each may use the
 # ones before it. bridge.js (app pages only) is separate: it needs qwebchannel.js.
 PAGE_MODULES = ("core.js", "labels.js", "draw.js", "layers.js", "reference.js", "page.js", "controls.js")

@@ -12,12 +12,11 @@ from typing import Any
 import numpy as np
 
 from eventmap.geo.dates import TimeWindow
-from eventmap.geo.events import CATEGORIES, Event, EventColumns
-from eventmap.geo.page.assets import basemap_json, reference_data, tile_layer
+from eventmap.geo.events import Event, EventColumns, order_categories
+from eventmap.geo.page.assets import BASEMAPS, basemap_json, reference_data, tile_layer
 from eventmap.geo.page.colors import SEA_COLOR, category_colors
 from eventmap.geo.page.payload import _finite, event_payload
 
-BASEMAPS = ("natural-earth", "natural-earth-110m")
 
 
 # GeoNames asks for credit (CC BY 4.0); Natural Earth is public domain.
@@ -140,8 +139,7 @@ def page_config(
     options = options or MapOptions()
     window = window or TimeWindow.all_time()
     if categories is None:
-        used = {e.category for e in events}
-        categories = [c for c in CATEGORIES if c in used] + sorted(used - set(CATEGORIES))
+        categories = order_categories(e.category for e in events)
     colors = category_colors(categories)
     sites = options.sites if options.sites is not None else default_sites(events)
     bounds = options.fit or _window_bounds(events, window, columns) or ((20.0, 40.0), (60.0, 80.0))

@@ -137,3 +137,15 @@ def _year(y):
 def test_event_equality_is_by_value():
     a = Event(id="x", title="t", lon=1, lat=2)
     assert a == Event(id="x", title="t", lon=1, lat=2)
+
+
+def test_one_category_order_for_the_dataset_the_page_and_the_form():
+    from eventmap.geo.dates import parse_date
+    from eventmap.geo.events import CATEGORIES, Dataset, order_categories
+    from eventmap.geo.page.config import page_config
+
+    names = ["zeta", "trade", "alpha", "exercise", ""]
+    dataset = Dataset(events=[Event(id=n or "x", title=n, lon=0.0, lat=0.0, start=parse_date("2020"), category=n) for n in names])
+    assert dataset.categories() == order_categories(names) == ["exercise", "trade", "", "alpha", "zeta"]
+    assert [c["name"] for c in page_config(dataset.events)["categories"]] == [c or "uncategorised" for c in dataset.categories()]
+    assert order_categories(["zeta", ""], every_known=True) == [*CATEGORIES, "zeta"]  # the form offers every known one
