@@ -145,6 +145,9 @@ def application(argv: list[str] | None = None, headless: bool = False):
             qInstallMessageHandler(quiet_message_handler)
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(argv if argv is not None else [sys.argv[0]])
+        from eventmap.desktop.slots import install_excepthook
+
+        install_excepthook()  # the net under the slot guard
         app.setApplicationName("eventmap")
         app.setOrganizationName("eventmap")
         from eventmap.geo import __version__

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import sys
 import traceback
 import types
 from collections.abc import Callable
@@ -154,3 +155,16 @@ def show_error_dialog(message: str, details: str = "") -> Any:
     box.destroyed.connect(lambda *_: _open_dialog.clear())
     box.show()
     return box
+
+
+def excepthook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
+    """The last net, for a slot connected without :func:`guarded`: PySide6 hands its exception here."""
+    if isinstance(exc, Exception):
+        report_error(exc.with_traceback(tb), "a slot without the guard")
+    else:  # KeyboardInterrupt, SystemExit: as Python would
+        sys.__excepthook__(kind, exc, tb)
+
+
+def install_excepthook() -> None:
+    """Route exceptions that reach the top (an unguarded slot's) to the error dialog (done by the app's start-up)."""
+    sys.excepthook = excepthook

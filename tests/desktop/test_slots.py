@@ -105,3 +105,34 @@ def test_the_guard_wraps_only_once():
     once = guarded(slot)
     assert guarded(once) is once
     assert once.__name__ == "slot" and slots.guarded(once) is once
+
+
+def test_an_exception_that_reaches_the_top_becomes_the_dialog_too(qtbot, slot_errors, monkeypatch):
+    """An unguarded slot's exception goes to sys.excepthook; the app's hook shows the same dialog."""
+    import sys
+
+    caught = slot_errors.expect()
+    try:
+        raise ValueError("from a slot without the guard")
+    except ValueError as exc:
+        slots.excepthook(type(exc), exc, exc.__traceback__)
+    assert [str(e) for e in caught] == ["from a slot without the guard"]
+    (dialog,) = error_dialogs()
+    assert "ValueError: from a slot without the guard" in dialog.text() and "Traceback" in dialog.detailedText()
+
+    passed_on = []
+    monkeypatch.setattr(sys, "__excepthook__", lambda *args: passed_on.append(args[0]))
+    slots.excepthook(KeyboardInterrupt, KeyboardInterrupt(), None)
+    assert passed_on == [KeyboardInterrupt] and len(caught) == 1
+
+
+def test_the_app_start_up_installs_the_hook(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from eventmap.desktop.app import application; application(headless=True); "
+            "print(sys.excepthook.__module__, sys.excepthook.__name__)")
+    env = dict(os.environ, EVENTMAP_CONFIG_DIR=str(tmp_path / "c"), EVENTMAP_CACHE_DIR=str(tmp_path / "k"))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["eventmap.desktop.slots", "excepthook"], done.stderr
