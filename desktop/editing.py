@@ -26,6 +26,7 @@ from eventmap.desktop.slots import guarded
 from eventmap.desktop.view_state import ViewState
 from eventmap.geo.brief import shorten, title_or_untitled
 from eventmap.geo.errors import EventmapError
+from eventmap.geo.sources import merge_events
 from eventmap.geo.events import Dataset, Event, slugify
 from eventmap.geo.paths import data_dir
 from eventmap.geo.sanitize import display_path
@@ -111,6 +112,36 @@ class DeleteEventCommand(QUndoCommand):
         self.state.replace_events(events, selected)
 
 
+class MergeEventsCommand(QUndoCommand):
+    """Merge the events at ``indices`` into the first of them (both reports' sources kept); undo splits them again."""
+
+    def __init__(self, state: ViewState, indices: list[int]) -> None:
+        indices = sorted(set(indices))
+        self.state = state
+        self.kept = indices[0]
+        self.before = [(i, state.dataset.events[i]) for i in indices]
+        merged = self.before[0][1]
+        for _, other in self.before[1:]:
+            merged = merge_events(merged, other)
+        self.merged = merged
+        super().__init__(f"Merge {len(indices)} Events into “{_short(merged.title)}”")
+
+    def redo(self) -> None:
+        events = list(self.state.dataset.events)
+        for index, event in reversed(self.before[1:]):
+            assert events[index] is event, "the events changed outside the undo stack"
+            del events[index]
+        events[self.kept] = self.merged
+        self.state.replace_events(events, self.kept)
+
+    def undo(self) -> None:
+        events = list(self.state.dataset.events)
+        events[self.kept] = self.before[0][1]
+        for index, event in self.before[1:]:
+            events.insert(index, event)
+        self.state.replace_events(events, self.kept)
+
+
 def _short(text: str, limit: int = 40) -> str:
     return shorten(title_or_untitled(text), limit)
 
@@ -156,6 +187,7 @@ class EditingController(QObject):
         self.undo_stack.cleanChanged.connect(guarded(self._on_clean_changed))
         self.state.datasetChanged.connect(guarded(self._on_dataset_changed))
         self.state.selectionChanged.connect(guarded(self._update_actions))
+        self.state.selectionSetChanged.connect(guarded(self._update_actions))
 
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
@@ -175,7 +207,11 @@ class EditingController(QObject):
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setStatusTip("Delete the selected event (Undo brings it back)")
         self.delete_action.triggered.connect(guarded(self.delete_events))
-        for action in (self.undo_action, self.redo_action, self.add_action, self.edit_action, self.delete_action):
+        self.merge_action = QAction("&Merge Events", self)
+        self.merge_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.merge_action.setStatusTip("Make the selected events one event that keeps every source (Undo splits them again)")
+        self.merge_action.triggered.connect(guarded(self.merge_events))
+        for action in (self.undo_action, self.redo_action, self.add_action, self.edit_action, self.delete_action, self.merge_action):
             # Every action needs a widget in the window to have its shortcut work.
             window.addAction(action)
         self._update_actions()
@@ -187,7 +223,7 @@ class EditingController(QObject):
         for action in (self.undo_action, self.redo_action):
             menu.insertAction(first, action)
         menu.insertSeparator(first)
-        for action in (self.add_action, self.edit_action, self.delete_action):
+        for action in (self.add_action, self.edit_action, self.delete_action, self.merge_action):
             menu.insertAction(first, action)
         if first is not None:
             menu.insertSeparator(first)
@@ -208,6 +244,7 @@ class EditingController(QObject):
         self.add_action.setEnabled(free)
         self.edit_action.setEnabled(free and selected)
         self.delete_action.setEnabled(free and selected)
+        self.merge_action.setEnabled(free and len(set(self.state.selection)) >= 2)
 
     def _on_clean_changed(self, clean: bool) -> None:
         # The stack also says "clean" while the window is being deleted, the state perhaps already gone.
@@ -251,6 +288,12 @@ class EditingController(QObject):
         if not 0 <= index < len(self.state.dataset.events):
             return None
         return self.open_dialog(self.state.dataset.events[index])
+
+    def merge_events(self) -> None:
+        """Edit ▸ Merge Events: the selected events become one, keeping every source."""
+        rows = sorted(i for i in set(self.state.selection) if 0 <= i < len(self.state.dataset.events))
+        if len(rows) >= 2:
+            self.push(MergeEventsCommand(self.state, rows))
 
     def delete_events(self) -> None:
         index = self.state.selected

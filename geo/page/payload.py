@@ -15,6 +15,7 @@ import numpy as np
 
 from eventmap.geo.brief import UNTITLED
 from eventmap.geo.certainty import certainty_codes
+from eventmap.geo.sources import source_conflicts, source_lines
 from eventmap.geo.events import Event, EventColumns
 from eventmap.geo.links import is_http_link
 
@@ -123,7 +124,15 @@ def event_details(event: Event) -> dict[str, str]:
         "source": event.source_text(),
         "date_basis": date_basis_text(event),
         "url": url,
+        **_several_sources(event),
     }
+
+
+def _several_sources(event: Event) -> dict[str, list[str]]:
+    """For an event with more than one source: each source's line, and where they disagree."""
+    if not isinstance(event.source, list) or len(event.source) < 2:
+        return {}
+    return {"sources": source_lines(event), "conflicts": source_conflicts(event)}
 
 
 def date_basis_text(event: Event) -> str:

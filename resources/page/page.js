@@ -125,7 +125,13 @@
       box.appendChild(chip);
     }
     if (info.summary) box.appendChild(el("p", "em-popup-summary", info.summary));
-    if (info.source) box.appendChild(el("div", "em-popup-source", "Source: " + info.source));
+    if (info.sources && info.sources.length > 1) {
+      // Several reports of one event: each on its own line, and where they disagree.
+      var list = el("div", "em-popup-source", "Sources:");
+      info.sources.forEach(function (line) { list.appendChild(el("div", "em-popup-source-item", line)); });
+      box.appendChild(list);
+      (info.conflicts || []).forEach(function (line) { box.appendChild(el("div", "em-popup-conflict", "⚠ " + line)); });
+    } else if (info.source) box.appendChild(el("div", "em-popup-source", "Source: " + info.source));
     if (info.date_basis) box.appendChild(el("div", "em-popup-source", "Dated: " + info.date_basis));
     if (info.url) { // only http(s) links arrive: eventmap.geo.links.is_http_link decides, in Python
       var a = el("a", "em-popup-link", "Open source link");

@@ -560,3 +560,31 @@ def test_the_form_accepts_exactly_the_spans_the_reader_reads(qtbot, tmp_path, st
         reader_accepts = False
     assert form_accepts == reader_accepts
     assert form_accepts == (end >= start[: len(end)])  # an end in or after the start's period, never before
+
+
+def test_merge_events_keeps_both_sources_and_undo_splits_them(make_main_window):
+    window = make_main_window()
+    events = window.state.dataset.events
+    arrive = next(i for i, e in enumerate(events) if e.id == "druzhba-5-contingent-arrives-2020-11-05")
+    drill = next(i for i, e in enumerate(events) if e.id == "druzhba-5-exercise-2020-11-08")
+    before = len(events)
+    # Select both rows in the event list, as a user does with Ctrl+click.
+    from PySide6.QtCore import QItemSelectionModel
+
+    table, model = window.table, window.table.table_model
+    rows = [r for r in range(model.rowCount()) if model.event_index(r) in (arrive, drill)]
+    assert len(rows) == 2
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in rows:
+        table.selectionModel().select(model.index(row, 0), flags)
+    assert set(window.state.selection) == {arrive, drill}
+    action = window.editing.merge_action
+    assert action.isEnabled()
+    action.trigger()
+    assert len(window.state.dataset.events) == before - 1
+    merged = window.state.dataset.events[min(arrive, drill)]
+    assert isinstance(merged.source, list) and len(merged.source) == 2
+    assert merged.start.text == "2020-11-05" and merged.end.text == "2020-11-21"
+    window.undo_stack.undo()
+    assert len(window.state.dataset.events) == before
+    assert [e.id for e in window.state.dataset.events] == [e.id for e in events]

@@ -88,7 +88,7 @@ def expected_popup(details: dict[str, str]) -> dict:
         "when": " · ".join(x for x in (details["when"], details["place"]) if x),
         "chip": details["category"] or None,
         "summary": details["summary"] or None,
-        "source": f"Source: {details['source']}" if details["source"] else None,
+        "source": ("Sources:" + "".join(details["sources"])) if details.get("sources") else (f"Source: {details['source']}" if details["source"] else None),
         "links": [details["url"]] if details["url"] else [],
     }
 
