@@ -144,6 +144,14 @@ class QtMapView(QWebEngineView):
         south, west, north, east = bounds
         return self.send("fitBounds", {"bounds": [[south, west], [north, east]], "animate": animate})
 
+    def set_link(self, indices: tuple[int, int] | None, label: str = "") -> int:
+        """Draw the geodesic between two events (dataset positions) labelled ``label``; None removes it."""
+        return self.send("setLink", {"indices": list(indices) if indices else None, "label": label})
+
+    def set_ruler(self, on: bool) -> int:
+        """Turn the page's ruler (click two points to measure) on or off."""
+        return self.send("setRuler", {"on": on})
+
     def state(self, callback: Callable[[dict | None], None]) -> None:
         """Ask the page what it shows (visible events, view, labels, popup)."""
         self.bridge.ask("getState", {}, callback)

@@ -75,6 +75,7 @@ class MapLink(QObject):
         state.categoriesChanged.connect(self._send_categories)
         state.searchChanged.connect(self._send_search)
         state.selectionChanged.connect(self._on_selection_changed)
+        state.selectionSetChanged.connect(self._send_link)
         view.mapReady.connect(self._on_map_ready)
         view.bridge.selected.connect(self._on_marker_clicked)
         view.bridge.viewChanged.connect(self._on_view_reported)
@@ -127,6 +128,8 @@ class MapLink(QObject):
             self._send_search()
         if self.state.selected >= 0:
             self.view.select(self.state.selected, fly=False)
+        if len(self.state.selection) == 2:
+            self._send_link()
 
     # --- filters: messages, never a new page ---------------------------------------
 
@@ -167,6 +170,20 @@ class MapLink(QObject):
             self.view.select(None)
             return
         self.view.select(index, fly=index != self._clicked)
+
+    def _send_link(self, *_args) -> None:
+        """Two events selected: the page draws the geodesic between them, labelled with its length."""
+        if not self.view.is_ready:
+            return
+        selection = self.state.selection
+        events = self.state.dataset.events
+        if len(selection) == 2 and all(0 <= i < len(events) for i in selection):
+            from eventmap.geo.places.distance import distance_km, distance_text  # geopy: loaded when first needed
+
+            a, b = (events[i] for i in selection)
+            self.view.set_link((selection[0], selection[1]), distance_text(distance_km((a.lat, a.lon), (b.lat, b.lon))))
+        else:
+            self.view.set_link(None)
 
     def _on_marker_clicked(self, index: int) -> None:
         # The page only reports the click; the model selects and the page follows.

@@ -28,11 +28,11 @@ class QtDistanceLabel(QLabel):
         if len(indices) != 2 or not all(0 <= i < len(events) for i in indices):
             self.hide()
             return
-        from eventmap.geo.places.distance import distance_km  # geopy: loaded when first needed
+        from eventmap.geo.places.distance import distance_km, distance_text  # geopy: loaded when first needed
 
         a, b = (events[i] for i in indices)
         km = distance_km((a.lat, a.lon), (b.lat, b.lon))
         names = [e.place or e.title for e in (a, b)]
-        self.setText(f"{names[0]} – {names[1]}: {km:,.1f} km")
+        self.setText(f"{names[0]} – {names[1]}: {distance_text(km)}")
         self.setToolTip(TOOLTIP)
         self.show()

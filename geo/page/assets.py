@@ -21,7 +21,7 @@ BASEMAPS = ("natural-earth", "natural-earth-110m")  # the offline basemaps, by n
 
 # The page's own modules, in the order they are concatenated: each may use the
 # ones before it. bridge.js (app pages only) is separate: it needs qwebchannel.js.
-PAGE_MODULES = ("core.js", "labels.js", "draw.js", "layers.js", "reference.js", "page.js", "controls.js")
+PAGE_MODULES = ("core.js", "labels.js", "draw.js", "layers.js", "reference.js", "measure.js", "page.js", "controls.js")
 TILE_PROVIDERS = {
     "osm": "OpenStreetMap.Mapnik",
     "carto-light": "CartoDB.Positron",

@@ -107,11 +107,67 @@ def pack_columns(lo, hi, lat, lon, index, cat, dim=None) -> bytes:
     return b"".join(parts)
 
 
-def event_details(event: Event) -> dict[str, str]:
+MORE_ROWS = 40  # other properties a popup lists at most (its table scrolls)
+MORE_TEXT = 200  # characters of a value (or 60 of a name) a popup shows
+# Properties a reader looks for first, when a source has them: USGS quakes,
+# UCDP GED and ACLED events. Any other property follows in the file's order.
+KEY_PROPERTIES = (
+    "mag", "magType", "depth", "alert", "tsunami", "felt", "sig",
+    "best", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "low", "high",
+    "dyad_name", "side_a", "side_b", "type_of_violence",
+    "fatalities", "event_type", "sub_event_type", "actor1", "actor2", "disorder_type",
+)
+_KEY_RANK = {name: i for i, name in enumerate(KEY_PROPERTIES)}
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}" if math.isfinite(value) and abs(value) < 1e15 else repr(value)
+    if isinstance(value, (dict, list)):
+        try:
+            return json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+        except (RecursionError, ValueError):
+            return "…"
+    return str(value)
+
+
+def more_details(event: Event, limit: int = MORE_ROWS) -> list[list[str]]:
+    """The event's other properties (those eventmap has no field for) as ``[name, value]`` text pairs.
+
+    These are what an importer kept from the source: the USGS magnitude, depth
+    and alert, the UCDP deaths and dyad, and so on. Empty values are left
+    out; long names and values are cut; at most ``limit`` rows, the last one
+    saying how many more there are.
+    """
+    items = [(name, value, _KEY_RANK.get(name, len(_KEY_RANK))) for name, value in event.extra.items()]
+    if "_elevation" in event.feature_extra:
+        # A point's third coordinate: USGS feeds give the depth in km there.
+        usgs = "mag" in event.extra and "magType" in event.extra
+        name = "depth (km)" if usgs else "elevation"
+        items.append((name, event.feature_extra["_elevation"], _KEY_RANK["depth"] if usgs else len(_KEY_RANK)))
+    rows = []
+    for name, value, _rank in sorted(items, key=lambda item: item[2]):  # stable: file order otherwise
+        if value is None or (isinstance(value, (str, list, dict)) and not value):
+            continue
+        rows.append([_cut(str(name), 60), _cut(_value_text(value), MORE_TEXT)])
+    if len(rows) > limit:
+        rest = len(rows) - (limit - 1)
+        rows = rows[: limit - 1] + [["…", f"{rest} more"]]
+    return rows
+
+
+def event_details(event: Event) -> dict[str, Any]:
     """What a popup or tooltip shows of an event, as plain text fields.
 
     The page puts these into the DOM as text, never as markup. ``url`` is kept
-    only when it is an http(s) link.
+    only when it is an http(s) link; ``more`` holds the other properties (see
+    :func:`more_details`).
     """
     url = event.url.strip() if is_http_link(event.url) else ""
     return {
@@ -124,6 +180,7 @@ def event_details(event: Event) -> dict[str, str]:
         "source": event.source_text(),
         "date_basis": date_basis_text(event),
         "url": url,
+        "more": more_details(event),
         **_several_sources(event),
     }
 

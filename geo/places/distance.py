@@ -8,3 +8,8 @@ from geopy.distance import geodesic
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """The geodesic (WGS 84) distance between two ``(lat, lon)`` points, in km."""
     return geodesic(a, b).kilometers
+
+
+def distance_text(km: float) -> str:
+    """A distance in km as people read it: ``3,658.3 km``."""
+    return f"{km:,.1f} km"

@@ -14,6 +14,7 @@
   "use strict";
 
   var Core = root.EventmapCore, Draw = root.EventmapDraw, Labels = root.EventmapLabels, Layers = root.EventmapLayers;
+  var Measure = root.EventmapMeasure.Measure;
   var INDIVIDUAL_LIMIT = 15000; // more events than this in view: aggregate into cells
   var UNSURE_ALPHA = 0.45; // markers of events whose date or place is approximate, uncertain or inferred
   var LEGEND_ROWS = 12; // categories listed at most; the rest are counted
@@ -31,7 +32,8 @@
   var catOn = [], catShown = new Uint32Array(0), searchMask = null, visible = new Uint32Array(0), legendKey = "";
   var win = { lo: -Infinity, hi: Infinity }, cumulative = false, trailLo = null, trailSteps = 0;
   var stampBox = null; // animation frames: a corner block whose colour names the change drawn
-  var selected = -1, hoverPos = -1, paintSeq = 0, framePending = false, paintPending = [];
+  var selected = -1, selectedShown = false, hoverPos = -1, paintSeq = 0, framePending = false, paintPending = [];
+  var popup = null, popupPos = -1, measure = null;
   var drawn = null; // what the last frame drew, for hit testing
   var detailsCache = new Map(), detailsWaiting = new Map();
   var titleBox, windowBox, countBox, tooltip, revealed = false, activeSites = null;
@@ -53,13 +55,18 @@
   function passes(i) {
     // Counts what it lets through by category, for the legend.
     var c = d.cat[i];
-    if (catOn[c] && (searchMask === null || searchMask[d.index[i]] === 1)) { catShown[c]++; return true; }
+    if (catOn[c] && (searchMask === null || searchMask[d.index[i]] === 1)) {
+      catShown[c]++;
+      if (i === selected) selectedShown = true;
+      return true;
+    }
     return false;
   }
 
   function filter() {
     var lo = cumulative ? -Infinity : trailLo !== null ? Math.min(trailLo, win.lo) : win.lo;
     catShown.fill(0);
+    selectedShown = false;
     var m = Core.queryIntervals(d.intervals, lo, win.hi, d.lo, d.hi, passes, d.buffer);
     visible = d.buffer.subarray(0, m);
     activeSites = null;
@@ -74,6 +81,18 @@
     refreshLegend();
     // The hovered marker may be filtered out: its tooltip goes (the next mouse move brings it back).
     if (hoverPos >= 0) { hoverPos = -1; tooltip.remove(); }
+    // A popup is open only while its event is shown.
+    if (popup && !isShown(popupPos)) closePopup();
+  }
+
+  function isShown(pos) {
+    // Whether the event at sorted position pos passes the filters now (it is drawn when in view).
+    return pos >= 0 && (pos === selected ? selectedShown : visibleHas(pos));
+  }
+
+  function visibleHas(pos) {
+    for (var k = 0; k < visible.length; k++) if (visible[k] === pos) return true;
+    return false;
   }
 
   function siteKey(lat, lon) {
@@ -140,19 +159,66 @@
       a.rel = "noopener noreferrer nofollow";
       box.appendChild(a);
     }
+    if (info.more && info.more.length) box.appendChild(moreTable(info.more));
     return box;
   }
 
+  function moreTable(rows) {
+    // The event's other properties ([name, value] text pairs), compact.
+    var more = el("div", "em-popup-more");
+    more.appendChild(el("div", "em-popup-more-title", "More"));
+    var table = el("table", "em-more-table");
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      tr.appendChild(el("th", "", row[0]));
+      tr.appendChild(el("td", "", row[1]));
+      table.appendChild(tr);
+    });
+    more.appendChild(table);
+    return more;
+  }
+
   function openPopup(pos) {
+    // Never for an event the filters hide (its marker is not drawn).
+    if (!isShown(pos)) return;
     details(pos).then(function (info) {
-      if (selected !== pos) return;
-      L.popup({ maxWidth: 340, autoPanPaddingTopLeft: [20, 70], offset: [0, -4] })
+      if (selected !== pos || !isShown(pos)) return;
+      var room = popupRoom();
+      popup = L.popup({
+        maxWidth: 340, maxHeight: room.maxHeight, offset: [0, -4],
+        autoPanPaddingTopLeft: room.topLeft, autoPanPaddingBottomRight: room.bottomRight,
+      })
         .setLatLng(shownPosition(pos))
         .setContent(popupContent(info))
         .openOn(map);
+      popupPos = pos;
       EM.state.popup = { index: d.index[pos], title: info.title };
       EM.notify("popupOpened", { index: d.index[pos] });
     });
+  }
+
+  function closePopup() {
+    if (popup) map.closePopup(popup);
+    popup = null;
+    popupPos = -1;
+    EM.state.popup = null;
+  }
+
+  function popupRoom() {
+    // Where a popup may be, clear of the title card (top), the legend, scale
+    // and attribution (bottom) and the edges: Leaflet pans it inside.
+    var container = map.getContainer(), origin = container.getBoundingClientRect(), size = map.getSize();
+    var top = 10, bottom = 10;
+    container.querySelectorAll(".em-title, .leaflet-top .leaflet-control").forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (r.width && r.height && r.top - origin.top < size.y / 3) top = Math.max(top, r.bottom - origin.top + 8);
+    });
+    container.querySelectorAll(".leaflet-bottom .leaflet-control").forEach(function (node) {
+      var r = node.getBoundingClientRect();
+      if (r.width && r.height && origin.bottom - r.bottom < size.y / 3) bottom = Math.max(bottom, origin.bottom - r.top + 8);
+    });
+    // The popup's tip sits on the marker; it needs its own height above that.
+    return { topLeft: [10, top], bottomRight: [10, bottom], maxHeight: Math.max(100, size.y - top - bottom - 40) };
   }
 
   function drawnPoint(pos) {
@@ -362,6 +428,7 @@
 
   function onMouseMove(e) {
     notePointer(e.latlng);
+    if (measure.rulerOn) { measure.move(e.latlng); return; }
     var h = hit(e.containerPoint);
     map.getContainer().style.cursor = h ? "pointer" : "";
     var pos = h && h.pos !== undefined ? h.pos : -1;
@@ -376,6 +443,11 @@
   }
 
   function onClick(e) {
+    if (measure.rulerOn) {
+      var metres = measure.click(e.latlng);
+      if (metres !== null) EM.notify("measured", { metres: metres });
+      return;
+    }
     var h = hit(e.containerPoint);
     if (!h) {
       EM.notify("mapClicked", { lat: e.latlng.lat, lon: L.Util.wrapNum(e.latlng.lng, [-180, 180], true) });
@@ -408,7 +480,9 @@
 
   function select(pos, fly) {
     selected = pos;
-    if (pos < 0) { map.closePopup(); requestFrame(); return; }
+    selectedShown = pos >= 0 && visibleHas(pos);
+    if (popup && popupPos !== pos) closePopup();
+    if (pos < 0 || !selectedShown) { requestFrame(); return; }
     if (fly) {
       var target = L.latLng(d.lat[pos], d.lon[pos]);
       var zoom = Math.max(map.getZoom(), 6);
@@ -574,6 +648,21 @@
     requestFrame(p.seq);
   };
 
+  EM.handlers.setLink = function (p) {
+    // p.indices: two dataset positions to join with their geodesic (or null), p.label its text.
+    var ends = null;
+    if (p.indices && p.indices.length === 2 && p.indices.every(function (i) { return i >= 0 && i < d.n; })) {
+      ends = p.indices.map(function (i) { var pos = d.posOf[i]; return [d.lat[pos], d.lon[pos]]; });
+    }
+    measure.setLink(ends, p.label || "");
+    requestFrame(p.seq);
+  };
+
+  EM.handlers.setRuler = function (p) {
+    measure.setRuler(!!p.on);
+    requestFrame(p.seq);
+  };
+
   EM.handlers.getState = function () {
     var v = viewReport();
     var shown = [];
@@ -588,9 +677,14 @@
       localTiles: layers.localTiles || null,
       selected: selected >= 0 ? d.index[selected] : null,
       popup: EM.state.popup || null, title: titleBox ? titleBox.textContent : "", legend: EM.state.legend || [],
+      ruler: measure.state(),
       windowLabel: windowBox ? windowBox.textContent : "",
       count: countBox ? countBox.textContent : "",
     });
+  };
+
+  EM.leafletMap = function () {
+    return map;
   };
 
   EM.markerPoint = function (index) {
@@ -649,6 +743,8 @@
     ctx = canvas.getContext("2d");
     tooltip = L.tooltip({ direction: "top", offset: [0, -8], className: "em-tooltip" });
     addTitle();
+    measure = new Measure(map);
+    if (cfg.zoomControl !== false) measure.addButton();
     if (cfg.frameStamp) {
       stampBox = document.createElement("div");
       stampBox.className = "em-stamp";
@@ -665,7 +761,10 @@
     map.on("click", onClick);
     map.on("moveend", reportView);
     map.on("resize", reportView);
-    map.on("popupclose", function () { EM.state.popup = null; });
+    map.on("popupclose", function (e) {
+      if (e.popup === popup) { popup = null; popupPos = -1; }
+      EM.state.popup = null;
+    });
 
     var reference = cfg.reference && window.EMReference ? load(cfg.reference, false) : Promise.resolve(null);
     Promise.all([load(cfg.basemap, false), load(cfg.events, cfg.mode === "app"), reference])

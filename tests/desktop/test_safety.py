@@ -49,6 +49,9 @@ POPUP_DOM = """JSON.stringify((function () {
     title: text('.em-popup-title'), when: text('.em-popup-when'), chip: text('.em-chip'),
     summary: text('.em-popup-summary'), source: text('.em-popup-source'),
     links: Array.from(box.querySelectorAll('a')).map(function (a) { return a.getAttribute('href'); }),
+    more: Array.from(box.querySelectorAll('.em-more-table tr')).map(function (tr) {
+      return Array.from(tr.children).map(function (c) { return c.textContent; });
+    }),
     tags: Array.from(box.querySelectorAll('*')).map(function (n) { return n.tagName.toLowerCase(); })
   };
 })())"""
@@ -90,6 +93,7 @@ def expected_popup(details: dict[str, str]) -> dict:
         "summary": details["summary"] or None,
         "source": ("Sources:" + "".join(details["sources"])) if details.get("sources") else (f"Source: {details['source']}" if details["source"] else None),
         "links": [details["url"]] if details["url"] else [],
+        "more": details["more"],
     }
 
 
@@ -98,8 +102,9 @@ def check_popup(popup: dict | None, event) -> None:
     details = event_details(event)
     for key, value in expected_popup(details).items():
         assert popup[key] == value, f"{event.id!r}: popup {key} is not the literal text"
-    # Text became text: only the elements the popup builds itself.
-    assert set(popup["tags"]) <= {"div", "span", "p", "a"}, popup["tags"]
+    # Text became text: only the elements the popup builds itself (the "More" table of other properties too).
+    assert set(popup["tags"]) <= {"div", "span", "p", "a", "table", "tr", "th", "td"}, popup["tags"]
+    assert ("table" in popup["tags"]) == bool(details["more"])
     for href in popup["links"]:
         assert LINK.match(href), href
 
@@ -165,16 +170,20 @@ def test_no_script_runs_in_the_app_when_every_popup_and_tooltip_opens(qtbot, app
                 event_details(event)["title"])
         assert run_js(qtbot, page, "document.querySelectorAll('.em-tooltip *').length") <= 1
 
-    links_seen = 0
+    links_seen, more_seen = 0, []
     for index, event in enumerate(hostile.events):
         with qtbot.waitSignal(view.bridge.popupOpened, timeout=PAGE_TIMEOUT, check_params_cb=lambda i, index=index: i == index):
             view.select(index, fly=False)
         popup = ask_json(qtbot, page, POPUP_DOM)
         check_popup(popup, event)
         links_seen += len(popup["links"])
+        more_seen += popup["more"]
 
     # The two https links of the dataset are offered; no other link is.
     assert links_seen == 2
+    # The hostile property names and values went through the "More" table as text.
+    assert ["<img src=x onerror=window.__pwned=22>", '<img src=x onerror="window.__pwned=1">'] in more_seen
+    assert ["onload", "<script>window.__pwned=21</script>"] in more_seen
     state = ask_json(qtbot, page, "eventmap.call('getState', {})")
     assert state["title"] == hostile.name  # the collection's name, shown as text
     legend = ask_json(qtbot, page, "JSON.stringify(Array.from(document.querySelectorAll('.em-legend-row')).map(function (r) { return r.textContent; }))")
@@ -225,14 +234,16 @@ def test_no_script_runs_in_the_exported_html_when_every_popup_opens(qtbot, hosti
     wait_js(qtbot, page, "String(!!(window.eventmap && eventmap.state.ready))", "true")
     assert run_js(qtbot, page, "eventmap.state.shown") == len(hostile.events)
 
-    links_seen = 0
+    links_seen, more_seen = 0, []
     for index, event in enumerate(hostile.events):
         run_js(qtbot, page, f"eventmap.call('select', {json.dumps({'index': index, 'fly': False})}); 0")
         wait_js(qtbot, page, "String(eventmap.state.popup && eventmap.state.popup.index)", str(index))
         popup = ask_json(qtbot, page, POPUP_DOM)
         check_popup(popup, event)
         links_seen += len(popup["links"])
+        more_seen += popup["more"]
     assert links_seen == 2
+    assert ["onload", "<script>window.__pwned=21</script>"] in more_seen
     document = ask_json(qtbot, page, DOCUMENT_DOM)
     check_document(document)
     assert run_js(qtbot, page, "document.querySelector('.em-title-text').textContent") == hostile.name

@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,8 @@ from eventmap.geo.page.colors import category_colors
 from eventmap.geo.page.config import MapOptions
 from eventmap.geo.page.payload import event_details, event_payload, event_payload_binary
 from eventmap.geo.paths import default_dataset
+
+DATA = Path(__file__).parents[1] / "data"
 
 # Anything that would make the browser fetch: a script, stylesheet, image or
 # frame from an http(s) or protocol-relative address, or a CSS import/url().
@@ -205,3 +208,26 @@ def test_more_categories_than_uint16_can_number():
     # Few categories stay at two bytes an event.
     header, columns = _decode_binary(event_payload_binary(events[:10], categories[:10]))
     assert header["cat"] == 2 and columns["cat"].dtype.itemsize == 2
+
+
+def test_popups_show_the_other_properties_of_imported_data():
+    from eventmap.geo.page.payload import MORE_ROWS
+
+    usgs = load_dataset(DATA / "usgs_significant_month_2014-03.geojson").events[0]
+    more = dict(event_details(usgs)["more"])
+    assert more["mag"] == "6.5" and more["alert"] == "green" and more["depth (km)"] == "10"
+    assert [name for name, _ in event_details(usgs)["more"][:3]] == ["mag", "magType", "depth (km)"]  # what a reader looks for first
+    ucdp = load_dataset(DATA / "ucdp_ged_pakistan_hdx_excerpt.csv").events[0]
+    more = dict(event_details(ucdp)["more"])
+    assert more["best"] == "2" and more["deaths_b"] == "2"
+    assert more["dyad_name"] == "Government of India - Government of Pakistan"
+    # Known fields are not repeated; empty values are left out; nested values become one line of text.
+    event = Event(id="x", title="t", lon=0, lat=0, extra={"a": "", "b": None, "c": {"k": [1, 2.5]}, "d": True, "e": "x" * 500})
+    rows = event_details(event)["more"]
+    assert rows[0] == ["c", '{"k": [1, 2.5]}'] and rows[1] == ["d", "true"]
+    assert len(rows[2][1]) == 200 and rows[2][1].endswith("…")
+    many = Event(id="y", title="t", lon=0, lat=0, extra={f"p{i}": i for i in range(100)})
+    rows = event_details(many)["more"]
+    assert len(rows) == MORE_ROWS and rows[-1] == ["…", f"{100 - MORE_ROWS + 1} more"]
+    # The bundled dataset's events have none: no table.
+    assert event_details(Event(id="z", title="t", lon=0, lat=0))["more"] == []
