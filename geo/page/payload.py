@@ -146,11 +146,12 @@ def more_details(event: Event, limit: int = MORE_ROWS) -> list[list[str]]:
     saying how many more there are.
     """
     items = [(name, value, _KEY_RANK.get(name, len(_KEY_RANK))) for name, value in event.extra.items()]
-    if "_elevation" in event.feature_extra:
+    third = event.elevation
+    if third is not None:
         # A point's third coordinate: USGS feeds give the depth in km there.
         usgs = "mag" in event.extra and "magType" in event.extra
         name = "depth (km)" if usgs else "elevation"
-        items.append((name, event.feature_extra["_elevation"], _KEY_RANK["depth"] if usgs else len(_KEY_RANK)))
+        items.append((name, third, _KEY_RANK["depth"] if usgs else len(_KEY_RANK)))
     rows = []
     for name, value, _rank in sorted(items, key=lambda item: item[2]):  # stable: file order otherwise
         if value is None or (isinstance(value, (str, list, dict)) and not value):
