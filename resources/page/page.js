@@ -486,6 +486,7 @@
     if (fly) {
       var target = L.latLng(d.lat[pos], d.lon[pos]);
       var zoom = Math.max(map.getZoom(), 6);
+      map.stop();
       map.once("moveend", function () { openPopup(pos); requestFrame(); });
       map.flyTo(target, zoom, { duration: 0.5 });
     } else {
@@ -614,6 +615,9 @@
     // A story stop's view: [[south, west], [north, east]], flown to or set at once.
     var b = L.latLngBounds(p.bounds);
     if (p.animate) {
+      // Stop any pan in progress first (a popup's autopan): its end would
+      // otherwise count as the end of this flight.
+      map.stop();
       map.once("moveend", function () { requestFrame(p.seq); });
       map.flyToBounds(b, { duration: 0.8 });
     } else {
@@ -624,6 +628,7 @@
 
   EM.handlers.flyTo = function (p) {
     // A place from the gazetteer: fly there, and report the frame once arrived.
+    map.stop();
     map.once("moveend", function () { requestFrame(p.seq); });
     map.flyTo([p.lat, p.lon], p.zoom, { duration: p.duration === undefined ? 0.8 : p.duration });
   };
