@@ -35,6 +35,16 @@ class UsageError(Exception):
     """Bad command-line usage (exit code 2)."""
 
 
+BASEMAP_HELP = "natural-earth, natural-earth-110m, or a local .pmtiles / .mbtiles file drawn under the events"
+
+
+def _basemap(text: str) -> str:
+    """A basemap name, or the path of a PMTiles or MBTiles file (checked when it is opened)."""
+    if text in BASEMAPS or text.lower().endswith((".pmtiles", ".mbtiles")):
+        return text
+    raise argparse.ArgumentTypeError(f"{text!r}: use {BASEMAP_HELP}")
+
+
 def _add_window_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("time window (default: all time)")
     group.add_argument("--year", type=int, help="only events touching this calendar year")
@@ -83,7 +93,7 @@ def _parser_app() -> argparse.ArgumentParser:
     _add_window_arguments(parser)
     parser.add_argument("--screenshot", metavar="OUT.png", help="save a picture of the window once the map has painted, then exit")
     parser.add_argument("--size", type=_size, default=None, help="window size for --screenshot, e.g. 1400x900")
-    parser.add_argument("--basemap", choices=BASEMAPS, default=None)
+    parser.add_argument("--basemap", type=_basemap, default=None, metavar="NAME|FILE", help=BASEMAP_HELP)
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
 
@@ -105,7 +115,7 @@ def _parser_commands() -> argparse.ArgumentParser:
     _add_window_arguments(export)
     export.add_argument("--size", type=_size, default=None, help="image size in pixels, e.g. 1600x1000 (default 1200x800; 1280x720 for animations)")
     export.add_argument("--scale", type=float, default=1.0, help="pixel density: 2 for a sharp 2x image")
-    export.add_argument("--basemap", choices=BASEMAPS, default="natural-earth")
+    export.add_argument("--basemap", type=_basemap, default="natural-earth", metavar="NAME|FILE", help=BASEMAP_HELP)
     export.add_argument("--title", help="title shown on the map (default: the dataset's name)")
     export.add_argument("--category", action="append", metavar="NAME", help="show only this category (repeatable)")
     export.add_argument("--search", default="", help="show only events matching these words")
@@ -186,7 +196,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         hidden = frozenset(set(dataset.categories()) - set(args.category))
     request = ExportRequest(
         out=Path(args.output), dataset=dataset, size=args.size or ((1280, 720) if animated else (1200, 800)), scale=args.scale,
-        basemap=args.basemap, title=args.title, with_table=args.with_table, legend_all=args.legend_all,
+        basemap=args.basemap if args.basemap in BASEMAPS else "natural-earth",
+        basemap_file=None if args.basemap in BASEMAPS else args.basemap,
+        title=args.title, with_table=args.with_table, legend_all=args.legend_all,
         interactive=args.interactive, view=ViewFilter(window=window, cumulative=args.cumulative, hidden=hidden, search=args.search),
     )
     if animated:

@@ -51,6 +51,7 @@ class WindowExports:
         return ExportRequest(
             out=Path(path), dataset=state.dataset, view=state.view, size=size or view_size, scale=scale,
             basemap=window.map_link.basemap.shapes, title=title or state.dataset.name,
+            basemap_file=str(window.map_link.tile_archive.path) if window.map_link.tile_archive is not None else None,
             map_view=view, map_size=view_size, with_table=with_table,
         )
 

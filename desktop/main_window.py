@@ -54,6 +54,7 @@ from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset
 from eventmap.geo.paths import default_dataset
 from eventmap.geo.sanitize import display_name, display_path
+from eventmap.geo.tile_archive import describe, open_tile_archive
 from eventmap.geo.view import ViewFilter
 
 log = logging.getLogger("eventmap")
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.view = QtMapView(self)
         self.setCentralWidget(self.view)
         self.map_link = MapLink(self.state, self.view, self.settings.basemap)
+        self._restore_basemap_file()
         self.exports = WindowExports(self)
 
         self.time_slider = QtTimeSlider(self.state, self)
@@ -227,6 +229,9 @@ class MainWindow(QMainWindow):
             basemaps.addAction(action)
             if key == "natural-earth-110m":
                 basemaps.addSeparator()
+        basemaps.addSeparator()
+        basemaps.addAction(self._action("open-basemap-file", "Open Basemap &File…", lambda _checked=False: self.choose_basemap_file(),
+                                        tip="A PMTiles or MBTiles file (raster or vector tiles) drawn under the events, offline"))
         view.addAction(self._action("fit_all", "&Fit All", self.map_link.fit_all, "Ctrl+0", "Zoom the map to all events"))
         view.addSeparator()
         for key, dock in (("show_time", self.time_dock), ("show_events", self.events_dock)):
@@ -573,11 +578,42 @@ class MainWindow(QMainWindow):
         key = key if key in BASEMAPS else OFFLINE
         self.named_actions[f"basemap:{key}"].setChecked(True)
         self.settings.basemap = key
+        self.settings.basemap_file = ""
+        self.map_link.set_basemap_file(None)
         self.map_link.set_basemap(key)
         self._show_basemap()
 
+    def choose_basemap_file(self) -> None:
+        """View ▸ Basemap ▸ Open Basemap File…: a local PMTiles or MBTiles file under the events."""
+        start = str(Path(self.settings.basemap_file).parent) if self.settings.basemap_file else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open Basemap File", start, "Tile files (*.pmtiles *.mbtiles)")
+        if path:
+            self.set_basemap_file(path)
+
+    def set_basemap_file(self, path: str) -> bool:
+        """Draw the tiles of ``path`` under the events (remembered); False, with a message, if it cannot be read."""
+        try:
+            archive = open_tile_archive(path)
+        except EventmapError as exc:
+            warn(self, "Open Basemap File", exc.message)
+            return False
+        self.settings.basemap_file = str(path)
+        self.map_link.set_basemap_file(archive)
+        self._show_basemap()
+        return True
+
+    def _restore_basemap_file(self) -> None:
+        if not self.settings.basemap_file:
+            return
+        try:
+            self.map_link.tile_archive = open_tile_archive(self.settings.basemap_file)
+        except EventmapError as exc:
+            log.warning("basemap file not used: %s", exc.message)
+            self.settings.basemap_file = ""
+
     def _show_basemap(self) -> None:
-        self.basemap_label.setText(f"Basemap: {self.map_link.basemap.title}")
+        archive = self.map_link.tile_archive
+        self.basemap_label.setText(f"Basemap: {describe(archive)}" if archive is not None else f"Basemap: {self.map_link.basemap.title}")
 
     def _on_tiles_failed(self, name: str) -> None:
         self.named_actions[f"basemap:{OFFLINE}"].setChecked(True)

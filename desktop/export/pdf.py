@@ -60,7 +60,7 @@ def write_pdf(request, image: QImage, events: list[Event] | None = None) -> None
         painter.setFont(QFont("Sans Serif", 8))
         shown = f" · {len(events):,} events listed on the following pages" if events else ""
         note = (f"{request.title or request.dataset.name} · {request.label()}{shown} · exported with eventmap on "
-                f"{date.today():%d %b %Y} · basemap: Natural Earth (public domain)")
+                f"{date.today():%d %b %Y} · basemap: Natural Earth (public domain), places: GeoNames (CC BY 4.0)")
         note = QFontMetricsF(painter.font(), writer).elidedText(note, Qt.TextElideMode.ElideRight, target.width())
         painter.drawText(QRectF(target.left(), target.bottom() + footer_height * 0.2, target.width(), footer_height),
                          Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextSingleLine, note)

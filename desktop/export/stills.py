@@ -11,6 +11,7 @@ from pathlib import Path
 
 from eventmap.geo.dates import TimeWindow
 from eventmap.geo.errors import EventmapError
+from eventmap.geo.tile_archive import open_tile_archive
 from eventmap.geo.events import Dataset
 from eventmap.geo.view import ViewFilter, search_mask, shown_categories, shown_dataset
 from eventmap.geo.page.build import build_map, render_html
@@ -32,6 +33,7 @@ class ExportRequest:
     size: tuple[int, int] = (1200, 800)
     scale: float = 1.0
     basemap: str = "natural-earth"
+    basemap_file: str | None = None  # a PMTiles or MBTiles file under the events (pictures only: PNG, PDF, video)
     title: str | None = None
     # The screen's map view (latitude, longitude, zoom) and its size in CSS pixels:
     # the export keeps the centre and the scale, never refits (refitting pads and zooms out).
@@ -181,10 +183,16 @@ def render_view(request: ExportRequest):
         # Rendered for real, but never mapped on the user's screen.
         view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         view.show()
-        view.show_dataset(request.dataset, request.window, request.options("app"))
+        options = request.options("app")
+        if request.basemap_file:
+            archive = view.tile_archive = open_tile_archive(request.basemap_file)
+            options.local_tiles = archive.page_info()
+        view.show_dataset(request.dataset, request.window, options)
         image = view.grab_painted()
         state = view.state_now()
     finally:
+        if view.tile_archive is not None:
+            view.tile_archive.close()
         view.close()
         # Now, not later: a page must be gone before its profile is released.
         shiboken6.delete(view)

@@ -65,6 +65,7 @@ class MapLink(QObject):
         self.state = state
         self.view = view
         self.basemap = BASEMAPS.get(basemap, BASEMAPS[OFFLINE])
+        self.tile_archive = None  # a user's PMTiles or MBTiles file, drawn under the events
         self.last_seq = 0  # the sequence number of the last change sent (0: the page's first frame)
         self.pages_built = 0
         self._sent: dict[str, Any] = {}
@@ -90,6 +91,15 @@ class MapLink(QObject):
             self.basemap = basemap
             self.rebuild(keep_view=True)
 
+    def set_basemap_file(self, archive) -> None:
+        """Draw a user's tile file (an open TileArchive) under the events, or stop (None)."""
+        old = self.tile_archive
+        self.tile_archive = archive
+        if old is not archive:
+            self.rebuild(keep_view=True)
+            if old is not None:
+                old.close()
+
     def rebuild(self, keep_view: bool = True) -> None:
         """Build and load the page for the current dataset (the one costly step)."""
         state = self.state
@@ -106,8 +116,10 @@ class MapLink(QObject):
             cumulative=state.cumulative,
             categories=shown_categories(state.dataset, state.view),
             view=view,
+            local_tiles=self.tile_archive.page_info() if self.tile_archive is not None else None,
             extra=extra,
         )
+        self.view.tile_archive = self.tile_archive
         self.last_seq = 0
         self._sent = self._current()
         self.pages_built += 1

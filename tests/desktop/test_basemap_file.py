@@ -66,3 +66,39 @@ def test_without_a_tile_file_no_tile_is_asked_for(qtbot, make_map_view):
     finally:
         profile().setUrlRequestInterceptor(None)
     assert recorder.urls and not [u for u in recorder.urls if "/tiles/" in u]
+
+
+def test_cli_export_draws_a_tile_file_given_as_basemap(qapp, make_tile_file, tmp_path, capsys):
+    from PySide6.QtGui import QImage
+
+    from eventmap.desktop.cli import main
+
+    tiles = make_tile_file("mbtiles", rgb=(255, 0, 255), max_zoom=3)
+    out = tmp_path / "tiles.png"
+    assert main(["export", "--basemap", str(tiles), "--size", "600x400", "-o", str(out)]) == 0
+    assert share_of(QImage(str(out)), MAGENTA) > 0.5
+
+
+def test_cli_export_with_a_broken_tile_file_says_which_and_why(qapp, tmp_path, capsys):
+    from eventmap.desktop.cli import main
+
+    broken = tmp_path / "broken.pmtiles"
+    broken.write_bytes(b"this is not a tile archive" * 20)
+    assert main(["export", "--basemap", str(broken), "-o", str(tmp_path / "x.png")]) == 1
+    err = capsys.readouterr().err
+    assert "broken.pmtiles" in err and "not a PMTiles file" in err and "Traceback" not in err
+
+
+def test_the_basemap_file_chosen_in_the_window_is_remembered_and_used(make_main_window, make_tile_file, qtbot):
+    tiles = make_tile_file("pmtiles", rgb=(255, 0, 255), max_zoom=3)
+    window = make_main_window()
+    with qtbot.waitSignal(window.view.mapReady, timeout=60_000):
+        assert window.set_basemap_file(str(tiles))
+    assert window.settings.basemap_file == str(tiles)
+    assert "test tiles" in window.basemap_label.text()
+    image = window.view.grab_painted()
+    assert share_of(image, MAGENTA) > 0.4
+    # Choosing a bundled basemap again drops the file.
+    with qtbot.waitSignal(window.view.mapReady, timeout=60_000):
+        window.set_basemap("natural-earth")
+    assert window.settings.basemap_file == "" and window.map_link.tile_archive is None
