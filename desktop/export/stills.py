@@ -128,6 +128,10 @@ def export_html_text(request: ExportRequest) -> str:
     shown = request.shown()
     options = request.options("static")
     options.categories = None  # the page holds only the shown events already
+    # The page holds its own copy of the reference layers: those around the events shown.
+    from eventmap.geo.page.config import fit_bounds
+
+    options.reference_region = fit_bounds(shown.events or request.dataset.events)
     fmap = build_map(shown.events, TimeWindow.all_time(), options, categories=request.dataset.categories())
     return render_html(fmap)
 
