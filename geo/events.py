@@ -378,6 +378,9 @@ def assign_ids(events: list[Event], warnings: list[str]) -> None:
             next_suffix[base] = n + 1
         if event.id and ident != event.id:
             warnings.append(f"feature {index}: duplicate id {event.id!r}; renamed {ident!r}")
+            if event.written and "id" in event.written:
+                # The id as written is no longer the event's: the new one is saved (and read back) as it is.
+                event.written = {k: v for k, v in event.written.items() if k != "id"} or None
         event.id = ident
         seen.add(ident)
 

@@ -149,3 +149,23 @@ def test_one_category_order_for_the_dataset_the_page_and_the_form():
     assert dataset.categories() == order_categories(names) == ["exercise", "trade", "", "alpha", "zeta"]
     assert [c["name"] for c in page_config(dataset.events)["categories"]] == [c or "uncategorised" for c in dataset.categories()]
     assert order_categories(["zeta", ""], every_known=True) == [*CATEGORIES, "zeta"]  # the form offers every known one
+
+
+def test_a_renamed_duplicate_numeric_id_reads_back_the_same(tmp_path):
+    """Found by Hypothesis: two features with the feature id 0 and no properties."""
+    import json
+
+    from eventmap.geo.importers import load_dataset
+    from eventmap.geo.importers.geojson import read_geojson
+    from eventmap.geo.storage import dumps_dataset
+
+    point = {"type": "Point", "coordinates": [73.05, 33.69]}
+    features = [{"type": "Feature", "id": 0, "geometry": point, "properties": None} for _ in range(2)]
+    path = tmp_path / "dup.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    dataset = load_dataset(path)
+    assert [e.id for e in dataset.events] == ["0", "0-2"]
+    text = dumps_dataset(dataset)
+    again = read_geojson(text.encode("utf-8"), "again.geojson")
+    assert again.events == dataset.events
+    assert dumps_dataset(again) == text
