@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from geopy.distance import geodesic
-
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """The geodesic (WGS 84) distance between two ``(lat, lon)`` points, in km."""
+    # geopy costs ~0.1 s to import: only when a distance is first needed, never at start-up.
+    from geopy.distance import geodesic  # noqa: PLC0415
+
     return geodesic(a, b).kilometers
 
 
