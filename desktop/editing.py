@@ -27,7 +27,7 @@ from eventmap.desktop.view_state import ViewState
 from eventmap.geo.brief import shorten, title_or_untitled
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.sources import merge_events
-from eventmap.geo.events import Dataset, Event, slugify
+from eventmap.geo.events import Dataset, Event, free_id, id_base, slugify
 from eventmap.geo.paths import data_dir
 from eventmap.geo.sanitize import display_path
 from eventmap.geo.storage import save_dataset
@@ -148,12 +148,7 @@ def _short(text: str, limit: int = 40) -> str:
 
 def unique_id(event: Event, events: list[Event]) -> str:
     """An id for a new event, made from its date and title, that no other event has."""
-    taken = {e.id for e in events}
-    base = slugify(f"{event.start.text if event.start else ''} {event.title}")
-    ident, n = base, 2
-    while ident in taken:
-        ident, n = f"{base}-{n}", n + 1
-    return ident
+    return free_id(id_base(event), {e.id for e in events})  # the readers' rule (geo.events.assign_ids)
 
 
 # --- the window's editing -------------------------------------------------------------

@@ -362,20 +362,35 @@ def _date(value: Any, where: str, key: str, warnings: list[str]) -> PartialDate:
     return date
 
 
+def id_base(event: Event) -> str:
+    """The id an event without one is given: its start and title, slugified."""
+    return slugify(f"{event.start.text if event.start else ''} {event.title}")
+
+
+def free_id(base: str, taken: set[str], next_suffix: dict[str, int] | None = None) -> str:
+    """``base``, else ``base-2``, ``base-3``, ...: the first that is not in ``taken``.
+
+    ``next_suffix`` remembers, per base, the first suffix not yet tried, so that
+    giving ids to many events with the same base stays linear.
+    """
+    if base not in taken:
+        return base
+    n = next_suffix.get(base, 2) if next_suffix is not None else 2
+    ident = f"{base}-{n}"
+    while ident in taken:
+        n += 1
+        ident = f"{base}-{n}"
+    if next_suffix is not None:
+        next_suffix[base] = n + 1
+    return ident
+
+
 def assign_ids(events: list[Event], warnings: list[str]) -> None:
     """Give every event a unique id, keeping given ones and reporting duplicates."""
     seen: set[str] = set()
-    next_suffix: dict[str, int] = {}  # per base, the first suffix not yet tried: linear, however many repeat
+    next_suffix: dict[str, int] = {}
     for index, event in enumerate(events):
-        base = event.id or slugify(f"{event.start.text if event.start else ''} {event.title}")
-        ident = base
-        if ident in seen:
-            n = next_suffix.get(base, 2)
-            ident = f"{base}-{n}"
-            while ident in seen:
-                n += 1
-                ident = f"{base}-{n}"
-            next_suffix[base] = n + 1
+        ident = free_id(event.id or id_base(event), seen, next_suffix)
         if event.id and ident != event.id:
             warnings.append(f"feature {index}: duplicate id {event.id!r}; renamed {ident!r}")
             if event.written and "id" in event.written:

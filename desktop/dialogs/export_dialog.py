@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eventmap.desktop.export import FORMATS as STILL_FORMATS
 from eventmap.desktop.export import MAX_PIXELS, ExportRequest, export
 from eventmap.desktop.slots import guarded
 from eventmap.geo.errors import EventmapError
@@ -46,7 +47,7 @@ FORMATS = {
     "html": ("Standalone HTML page (opens offline in any browser)", ".html"),
     "geojson": ("GeoJSON of the events shown", ".geojson"),
 }
-FILTERS = {".png": "PNG image (*.png)", ".pdf": "PDF document (*.pdf)", ".html": "HTML page (*.html)", ".geojson": "GeoJSON (*.geojson)"}
+FILTERS = {suffix: f"{name} (*{suffix})" for suffix, name in STILL_FORMATS.items()}  # the export's own format table
 
 
 @dataclass
