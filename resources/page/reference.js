@@ -378,12 +378,45 @@
     return out;
   }
 
-  function overlaps(box, boxes) {
-    for (var i = 0; i < boxes.length; i++) {
-      var b = boxes[i];
-      if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]) return true;
+  /* The boxes taken so far, in a uniform grid: with thousands of markers in
+   * view a label is tested against the few boxes near it, not all of them
+   * (this runs on every slider move). */
+  var CELL = 48;
+
+  function BoxGrid(boxes) {
+    this.cells = new Map();
+    for (var i = 0; i < boxes.length; i++) this.add(boxes[i]);
+  }
+  BoxGrid.prototype.keys = function (box, visit) {
+    var x0 = Math.floor(box[0] / CELL), x1 = Math.floor(box[2] / CELL), y0 = Math.floor(box[1] / CELL), y1 = Math.floor(box[3] / CELL);
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > 400) { visit("all"); return; } // a huge box (a control over the map)
+    for (var x = x0; x <= x1; x++) for (var y = y0; y <= y1; y++) if (visit(x + ":" + y)) return;
+  };
+  BoxGrid.prototype.add = function (box) {
+    var cells = this.cells;
+    this.keys(box, function (key) {
+      var list = cells.get(key);
+      if (!list) cells.set(key, (list = []));
+      list.push(box);
+      return false;
+    });
+  };
+  BoxGrid.prototype.overlaps = function (box) {
+    var cells = this.cells, hit = false;
+    function test(list) {
+      for (var i = 0; list && i < list.length; i++) {
+        var b = list[i];
+        if (box[0] < b[2] && box[2] > b[0] && box[1] < b[3] && box[3] > b[1]) return true;
+      }
+      return false;
     }
-    return false;
+    if (test(cells.get("all"))) return true;
+    this.keys(box, function (key) { hit = test(cells.get(key)); return hit; });
+    return hit;
+  };
+
+  function overlaps(box, grid) {
+    return grid.overlaps(box);
   }
 
   function inside(box, size) {
@@ -402,26 +435,27 @@
       viewKey = key;
       candidates = computeCandidates(scale, ox, oy, size, zoom);
     }
-    var placed = [], h = 13;
+    var placed = [], h = 13, taken = new BoxGrid(boxes);
     for (var k = 0; k < candidates.length; k++) {
       var c = candidates[k], box, tx, ty;
       if (c.dot) {
         // A place: its dot, and the name to the right, else to the left.
         var dot = [c.x - 2.5, c.y - 2.5, c.x + 2.5, c.y + 2.5];
-        if (overlaps(dot, boxes)) continue;
+        if (overlaps(dot, taken)) continue;
         var right = [c.x + 4, c.y - h / 2, c.x + 6 + c.w, c.y + h / 2];
         var left = [c.x - 6 - c.w, c.y - h / 2, c.x - 4, c.y + h / 2];
-        if (inside(right, size) && !overlaps(right, boxes)) { box = right; tx = c.x + 5; }
-        else if (inside(left, size) && !overlaps(left, boxes)) { box = left; tx = c.x - 5 - c.w; }
+        if (inside(right, size) && !overlaps(right, taken)) { box = right; tx = c.x + 5; }
+        else if (inside(left, size) && !overlaps(left, taken)) { box = left; tx = c.x - 5 - c.w; }
         else continue;
         ty = c.y;
         boxes.push(dot);
+        taken.add(dot);
       } else {
         var spots = c.spots || [[c.x, c.y]];
         box = null;
         for (var s = 0; s < spots.length && !box; s++) {
           var b = [spots[s][0] - c.w / 2 - 2, spots[s][1] - h / 2, spots[s][0] + c.w / 2 + 2, spots[s][1] + h / 2];
-          if (inside(b, size) && !overlaps(b, boxes)) {
+          if (inside(b, size) && !overlaps(b, taken)) {
             box = b;
             tx = spots[s][0] - c.w / 2;
             ty = spots[s][1];
@@ -430,6 +464,7 @@
         if (!box) continue;
       }
       boxes.push(box);
+      taken.add(box);
       placed.push({ name: c.name, kind: c.kind, x: c.x, y: c.y, tx: tx, ty: ty, dot: c.dot, box: box });
     }
     L.DomUtil.setPosition(canvas, topLeft);
@@ -477,7 +512,7 @@
   }
 
   // Pure helpers, for the unit tests (tests/js).
-  R.internal = { mercator: mercator, decode: decode, countryShapes: countryShapes, visibleSpot: visibleSpot, clipToRect: clipToRect };
+  R.internal = { BoxGrid: BoxGrid, mercator: mercator, decode: decode, countryShapes: countryShapes, visibleSpot: visibleSpot, clipToRect: clipToRect };
 
   /* Hide while Leaflet animates a zoom (the canvas would be scaled wrong). */
   R.setVisible = function (on) {

@@ -64,3 +64,19 @@ test("clipping keeps the part of a polygon inside the rectangle", () => {
   assert.strictEqual(Math.min(...ys), 0);
   assert.strictEqual(Math.max(...ys), 10);
 });
+
+test("the label pass's box grid answers overlaps exactly as testing every box does", () => {
+  const { BoxGrid } = R.internal;
+  let seed = 7;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const box = (w) => { const x = rand() * 1200 - 100, y = rand() * 800 - 100; return [x, y, x + rand() * w, y + rand() * w]; };
+  const boxes = Array.from({ length: 3000 }, () => box(30));
+  boxes.push([0, 0, 1200, 60]); // a title bar across the map: bigger than the grid's cells
+  const grid = new BoxGrid(boxes);
+  const brute = (q) => boxes.some((b) => q[0] < b[2] && q[2] > b[0] && q[1] < b[3] && q[3] > b[1]);
+  for (let i = 0; i < 2000; i++) {
+    const q = box(120);
+    assert.strictEqual(grid.overlaps(q), brute(q));
+    if (i % 10 === 0) { grid.add(q); boxes.push(q); }
+  }
+});
