@@ -9,7 +9,6 @@ when a place column names somewhere it knows.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
@@ -26,7 +25,7 @@ from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event
 from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish, parse_integer, parse_number
 from eventmap.geo.importers.layouts import LAT, LON, PLACE, Columns, Layout, choose_layout, column_key
-from eventmap.geo.importers.table import collector_paused
+from eventmap.geo.importers.common import collector_paused
 from eventmap.geo.importers.textstream import StreamTicker, TextStream
 
 DELIMITERS = ",;\t|"

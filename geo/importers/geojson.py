@@ -12,12 +12,9 @@ properties, so nothing is lost.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 import warnings as pywarnings
 from collections import Counter
 from typing import Any
@@ -29,6 +26,7 @@ from eventmap.geo.sanitize import MAX_DEPTH, Cleaner, TooDeep
 from eventmap.geo.importers.common import (
     Progress,
     Ticker,
+    collector_paused,
     finish,
     finite_number,
     finite_or_none,
@@ -120,7 +118,7 @@ def read_geojson(raw: bytes, name: str, progress: Progress | None = None) -> Dat
         If the file is not GeoJSON, holds no usable event, or the read was cancelled.
     """
     text = _decode_text(raw, name)
-    with _collector_paused():
+    with collector_paused():
         streamed = _read_collection_streaming(text, name, progress)
     if streamed is not None:
         return streamed
@@ -143,23 +141,6 @@ def read_geojson(raw: bytes, name: str, progress: Progress | None = None) -> Dat
         reader.add(feature, clean=True)
     ticker.report(1.0)
     return reader.finish(extra, name)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a reader makes millions of objects.
-
-    Every few hundred new containers the collector runs, and its full passes
-    walk every event read so far: two thirds of the time of reading a million
-    features. Nothing read here forms a cycle that needs it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _FeatureReader:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import lzma
-import math
 import re
 import warnings as pywarnings
 import xml.etree.ElementTree as ET

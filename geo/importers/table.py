@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import gc
 import json
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,7 +28,7 @@ from typing import Any
 from eventmap.geo.dates import PartialDate, parse_date
 from eventmap.geo.errors import EventmapError
 from eventmap.geo.events import Dataset, Event
-from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, extra_key, finish
+from eventmap.geo.importers.common import Progress, Ticker, check_span, clip, collector_paused, extra_key, finish
 from eventmap.geo.importers.layouts import LAT, LON, Columns, Layout, choose_layout
 
 # The columns a table written by eventmap holds for the canonical fields.
@@ -38,22 +36,6 @@ CANONICAL = ("id", "title", "start", "end", "precision", "place", "category", "s
 FEATURE_COLUMN = "eventmap_feature"
 METADATA_KEY = b"eventmap"
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a reader makes millions of events.
-
-    Its full passes walk every event made so far, over and over: most of the
-    time of reading a large table. Events form no cycles that need it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass
