@@ -90,6 +90,17 @@
     return low;
   }
 
+  /** The first and last instant the events touch ([first, last], ms); a default year when none is dated.
+   * A loop, not Math.min.apply: spreading 100,000s of values overflows the call stack. */
+  function dataRange(lo, hi, n) {
+    var first = Infinity, last = -Infinity;
+    for (var i = 0; i < n; i++) {
+      if (lo[i] !== null && isFinite(lo[i])) { first = Math.min(first, lo[i]); last = Math.max(last, lo[i]); }
+      if (hi[i] !== null && isFinite(hi[i])) { first = Math.min(first, hi[i] - 1); last = Math.max(last, hi[i] - 1); }
+    }
+    return isFinite(first) ? [first, last] : [Date.UTC(2000, 0, 1), Date.UTC(2000, 11, 31)];
+  }
+
   function fold(text) {
     var s = String(text || "").toLowerCase();
     return s.normalize ? s.normalize("NFD").replace(/[\u0300-\u036f]/g, "") : s;
@@ -133,7 +144,7 @@
 
   var pure = {
     floorTo: floorTo, addUnits: addUnits, periods: periods, label: label, windowLabel: windowLabel,
-    histogram: histogram, fold: fold, searchPositions: searchPositions, isoMs: isoMs,
+    histogram: histogram, dataRange: dataRange, fold: fold, searchPositions: searchPositions, isoMs: isoMs,
   };
   if (typeof module !== "undefined" && module.exports) { module.exports = pure; return; }
 
@@ -165,13 +176,7 @@
 
   function build() {
     var cfg = EM.config(), data = EM.data(), inter = cfg.interactive;
-    var finite = [];
-    for (var i = 0; i < data.n; i++) {
-      if (data.lo[i] !== null && isFinite(data.lo[i])) finite.push(data.lo[i]);
-      if (data.hi[i] !== null && isFinite(data.hi[i])) finite.push(data.hi[i] - 1);
-    }
-    var first = finite.length ? Math.min.apply(null, finite) : Date.UTC(2000, 0, 1);
-    var last = finite.length ? Math.max.apply(null, finite) : Date.UTC(2000, 11, 31);
+    var range = dataRange(data.lo, data.hi, data.n), first = range[0], last = range[1];
     ui = {
       cfg: cfg, data: data, first: first, last: last, unit: "all", index: 0, bins: [], cumulative: false,
       hidden: new Set(), search: "", playing: null, story: inter.story || null, stop: -1,
@@ -329,7 +334,7 @@
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
     g.clearRect(0, 0, width, height);
     var counts = histogram(ui.data.lo, ui.data.hi, ui.data.n, ui.bins);
-    var top = Math.max.apply(null, counts.concat([1])), w = width / Math.max(1, counts.length);
+    var top = counts.reduce(function (a, b) { return Math.max(a, b); }, 1), w = width / Math.max(1, counts.length);
     for (var k = 0; k < counts.length; k++) {
       var h = counts[k] ? Math.max(2, (counts[k] / top) * (height - 4)) : 0;
       var on = ui.unit === "all" || (ui.cumulative ? k <= ui.index : k === ui.index);

@@ -34,3 +34,13 @@ test("search folds case and accents and needs every word", () => {
   assert.deepStrictEqual(C.searchPositions(texts, "forum tarbela"), []);
   assert.strictEqual(C.searchPositions(texts, "   "), null);
 });
+
+test("the data's range is found for half a million events (no spread of arguments)", () => {
+  const n = 500000, lo = new Float64Array(n), hi = new Float64Array(n);
+  for (let i = 0; i < n; i++) { lo[i] = Date.UTC(2010, 0, 1) + i * 60000; hi[i] = lo[i] + 86400000; }
+  lo[7] = -Infinity; hi[9] = Infinity;
+  const [first, last] = C.dataRange(lo, hi, n);
+  assert.strictEqual(first, Date.UTC(2010, 0, 1));
+  assert.strictEqual(last, lo[n - 1] + 86400000 - 1);
+  assert.deepStrictEqual(C.dataRange([null], [null], 1), [Date.UTC(2000, 0, 1), Date.UTC(2000, 11, 31)]);
+});
