@@ -85,7 +85,7 @@ def write_atomic(path: str | Path, text: str, backup: bool = True) -> None:
 def _write_temp(path: Path, directory: Path, data: bytes, temps: list[str]) -> str:
     # The process id in the name tells a later save whether the writer is still alive.
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{_writer_tag()}-", suffix=TEMP_SUFFIX, dir=directory)
     except OSError as exc:
         raise EventmapError(f"{display_path(path)}: cannot write here ({exc.strerror or exc}); the previous file is unchanged") from None
     temps.append(tmp)
@@ -103,7 +103,7 @@ def _write_temp(path: Path, directory: Path, data: bytes, temps: list[str]) -> s
 def _backup(path: Path, directory: Path, temps: list[str]) -> None:
     """Make ``path.bak`` the current ``path``, atomically: the old .bak stays until the new one is whole."""
     bak = path.with_name(path.name + ".bak")
-    tmp = os.path.join(directory, f"{_temp_prefix(path)}{os.getpid()}-{os.urandom(4).hex()}.bak{TEMP_SUFFIX}")
+    tmp = os.path.join(directory, f"{_temp_prefix(path)}{_writer_tag()}-{os.urandom(4).hex()}.bak{TEMP_SUFFIX}")
     temps.append(tmp)
     try:
         os.link(path, tmp)  # the same bytes under a second name: nothing copied, nothing half-written
@@ -125,26 +125,49 @@ def _remove_stale_temps(path: Path, directory: Path) -> None:
     now = time.time()
     for name in names:
         owner = name[len(prefix) :].split("-", 1)[0]
+        pid, _, started = owner.partition("_")
         full = os.path.join(directory, name)
         try:
-            if owner.isdigit() and int(owner) != os.getpid() and _alive(int(owner)):
+            if pid.isdigit() and owner != _writer_tag() and _alive(int(pid), started):
                 if now - os.stat(full).st_mtime < STALE_SECONDS:
                     continue  # another process is saving this file right now
-            elif not owner.isdigit() and now - os.stat(full).st_mtime < STALE_SECONDS:
+            elif not pid.isdigit() and now - os.stat(full).st_mtime < STALE_SECONDS:
                 continue
             os.unlink(full)
         except OSError:
             continue
 
 
-def _alive(pid: int) -> bool:
+def _start_time(pid: int) -> str:
+    """When process ``pid`` started, in clock ticks since boot (Linux); '' where the system does not say.
+
+    With the pid it names the writer of a temporary file: a pid alone is reused
+    (Linux hands out at most 32,768 by default), and a killed saver's leftovers
+    must not pass for a live writer's.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return fields[19].decode("ascii")
+    except (OSError, IndexError, UnicodeDecodeError):
+        return ""
+
+
+def _writer_tag() -> str:
+    """This process as temporary file names record it: ``PID`` or ``PID_STARTTIME``."""
+    started = _start_time(os.getpid())
+    return f"{os.getpid()}_{started}" if started else str(os.getpid())
+
+
+def _alive(pid: int, started: str = "") -> bool:
+    """Whether the process that wrote a temporary file still runs (the same process, not a reused pid)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except (PermissionError, OSError):
         return True
-    return True
+    return not started or _start_time(pid) in ("", started)
 
 
 def _umask() -> int:

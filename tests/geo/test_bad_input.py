@@ -7,6 +7,7 @@ import io
 import json
 import lzma
 import math
+import os
 import time
 import zipfile
 from pathlib import Path
@@ -134,6 +135,24 @@ def test_the_bak_is_the_previous_file_and_stale_temps_are_removed(tmp_path):
     assert (tmp_path / "out.geojson.bak").read_text() == "version 1"
     assert not stale.exists()
     assert json.loads(target.read_text())["features"][0]["properties"]["title"] == "good"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process start times come from /proc")
+def test_a_killed_savers_temp_is_removed_even_when_its_pid_now_belongs_to_another_process(tmp_path):
+    """Found in CI: Linux reuses pids (32,768 by default), so a pid alone cannot name a live writer."""
+    from eventmap.geo.storage import _start_time
+
+    dataset = load_dataset(write(tmp_path, GOOD))
+    target = tmp_path / "out.geojson"
+    target.write_text("version 1")
+    live = os.getppid()  # a process that runs, but did not write these files
+    reused = tmp_path / f".out.geojson.{live}_1-abc.bak.tmp"  # its pid, another start time: a dead saver's
+    writing = tmp_path / f".out.geojson.{live}_{_start_time(live)}-def.tmp"  # really that process's, fresh
+    reused.write_text("half")
+    writing.write_text("being written")
+    save_dataset(dataset, target)
+    assert not reused.exists()
+    assert writing.exists()  # a live writer's file is left alone
 
 
 def test_a_dataset_json_cannot_hold_is_an_eventmap_error_not_a_half_file(tmp_path):
